@@ -1,0 +1,45 @@
+# Two commands for a new user: `make demo` (set up everything, run the main job) and
+# `make test` (the whole suite, as CI runs it). Both work offline without an API key.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup venv docker images demo test validate doctor clean-logs
+
+$(STAMP): pyproject.toml
+	@echo "==> creating the virtual environment ($(VENV)) and installing the project"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip >/dev/null
+	$(BIN)/pip install -q -e . 
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+docker:
+	@echo "==> checking the Docker engine (installs and starts it when missing)"
+	bash scripts/docker-up.sh
+
+images: venv docker
+	@echo "==> sandbox images (built once, reused while unchanged)"
+	$(BIN)/evals images build
+
+setup: images
+
+demo: setup
+	@echo "==> demo: personas x scripted models on db_optimize"
+	$(BIN)/evals demo
+
+test: setup
+	@echo "==> test suite (real Docker engine)"
+	$(BIN)/python -m pytest -q
+
+validate: setup
+	$(BIN)/evals validate
+
+doctor: venv
+	$(BIN)/evals doctor
+
+clean-logs:
+	rm -rf logs

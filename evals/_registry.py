@@ -1,0 +1,3 @@
+"""Inspect entry point: registers the scripted model providers (`replay/...`)."""
+
+from .replay import replay  # noqa: F401

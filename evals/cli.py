@@ -1,0 +1,196 @@
+"""`evals` command line: doctor, personas, images, validate, demo.
+
+Errors a user can fix (a malformed persona, an unknown family, a missing engine) are printed
+as one plain sentence naming the file or thing and what to do, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .fixtures import FixtureError
+from .images import ImageBuildError
+from .personas import PersonaError
+from .replay import SolutionError
+from .task import VariantError
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True)
+out = Console()
+
+_USER_ERRORS = (PersonaError, FixtureError, ImageBuildError, VariantError, SolutionError)
+
+
+def friendly(fn: F) -> F:
+    """Turn the harness's own errors into one clear line and exit code 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except _USER_ERRORS as ex:
+            err.print(f"[bold red]error:[/] {ex}", highlight=False, markup=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Evaluate backend-agent persona documents on backend fixtures in Docker sandboxes."""
+
+
+@main.command()
+@friendly
+def doctor() -> None:
+    """Report the Docker engine, compose, images, personas and fixtures, and what is missing."""
+    from .doctor import run_checks
+
+    checks = run_checks()
+    table = Table(title="evals doctor", show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail", overflow="fold")
+    for check in checks:
+        colour = {"ok": "green", "missing": "red", "warn": "yellow"}[check.status]
+        table.add_row(check.name, f"[{colour}]{check.status}[/]", check.detail)
+    out.print(table)
+    problems = [c for c in checks if c.status == "missing"]
+    for check in problems:
+        out.print(f"[red]•[/] {check.name}: {check.fix}")
+    if not problems:
+        out.print("[green]Everything needed is present.[/]")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@friendly
+def personas(as_json: bool) -> None:
+    """List the persona documents with their tools and prompt sizes."""
+    from .agent import system_prompt
+    from .paths import PERSONAS_DIR
+    from .personas import load_personas
+
+    loaded = load_personas(PERSONAS_DIR)
+    rows = [
+        {
+            "name": p.name,
+            "title": p.title,
+            "format": p.format,
+            "tools": list(p.tools),
+            "tools_declared": p.tools_declared,
+            "prompt_chars": len(p.system_prompt),
+            "prompt_tokens_est": len(p.system_prompt) // 4,
+            "system_prompt_chars": len(system_prompt(p)),
+            "sha256": p.source_sha256,
+            "ignored": list(p.ignored_parts),
+        }
+        for p in loaded.values()
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"personas ({len(rows)})")
+    for column in ("name", "format", "tools", "prompt chars", "≈tokens", "sha256", "no runtime meaning"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["name"],
+            row["format"],
+            ", ".join(row["tools"]) + ("" if row["tools_declared"] else " (none declared: all)"),
+            str(row["prompt_chars"]),
+            str(row["prompt_tokens_est"]),
+            row["sha256"][:12],
+            "; ".join(row["ignored"]) or "-",
+        )
+    out.print(table)
+
+
+@main.group()
+def images() -> None:
+    """Sandbox images (built once, tagged by content hash)."""
+
+
+@images.command("build")
+@click.argument("families", nargs=-1)
+@friendly
+def images_build(families: tuple[str, ...]) -> None:
+    """Build every image the fixtures need; unchanged images are reused, not rebuilt."""
+    from .docker_engine import require_engine
+    from .fixtures import load_all
+    from .images import ensure_images
+
+    require_engine()
+    fixtures = load_all(list(families) or None)
+    with err.status("checking images...") as status:
+        built = ensure_images(fixtures, log=lambda m: status.update(m))
+    fresh = [tag for tag, did in built.items() if did]
+    err.print(
+        f"{len(built)} image(s) ready: {len(fresh)} built now, {len(built) - len(fresh)} reused"
+    )
+
+
+@main.command()
+@click.argument("families", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--persona", default="none", show_default=True, help="Persona variant to run with.")
+@click.option("--tools", default="minimal", show_default=True, help="Tool set to run with.")
+@click.option("--log-dir", default="logs/validate", show_default=True)
+@friendly
+def validate(families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str) -> None:
+    """Check every fixture discriminates: oracle resolves it, no-op does not."""
+    from .docker_engine import require_engine
+    from .validate import run_validation
+
+    require_engine()
+    rows = run_validation(list(families) or None, persona=persona, tools=tools, log_dir=log_dir)
+    ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+    else:
+        table = Table(title="fixture validation (scripted models)")
+        for column in ("family", "fixture", "oracle", "noop", "discriminates"):
+            table.add_column(column)
+        for r in rows:
+            good = r["oracle"] == "resolved" and r["noop"] == "unresolved"
+            table.add_row(r["family"], r["fixture"], r["oracle"], r["noop"], "yes" if good else "[red]NO[/]")
+        out.print(table)
+    err.print(
+        f"{sum(r['oracle'] == 'resolved' and r['noop'] == 'unresolved' for r in rows)}/{len(rows)} "
+        "fixtures discriminate" + ("" if ok else " — see the logs in " + log_dir)
+    )
+    sys.exit(0 if ok and rows else 1)
+
+
+@main.command()
+@click.option("--model", "models", multiple=True, help="Model(s); default: scripted models, or Claude when ANTHROPIC_API_KEY is set.")
+@click.option("--family", default="db_optimize", show_default=True)
+@click.option("--log-dir", default="logs/demo", show_default=True)
+@friendly
+def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
+    """The main job: both personas and the no-persona control on a family, then a summary."""
+    from .demo import run_demo
+    from .docker_engine import require_engine
+
+    require_engine()
+    chosen = list(models)
+    if not chosen:
+        if os.environ.get("ANTHROPIC_API_KEY"):
+            chosen = [os.environ.get("EVALS_MODEL", "anthropic/claude-sonnet-4-5")]
+        else:
+            chosen = ["replay/oracle", "replay/noop"]
+    sys.exit(run_demo(chosen, family, log_dir))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""`evals demo` / `make demo`: every persona and the no-persona control on one family."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections import defaultdict
+
+from inspect_ai import eval as inspect_eval
+from rich.console import Console
+from rich.table import Table
+
+from .paths import PERSONAS_DIR, RESULTS_DIR, TASKS_DIR
+from .personas import load_personas
+from .results import SampleResult, sample_results
+from .task import family_task
+
+SCRIPTED_NOTE = (
+    "Produced by scripted models (replay/*): these rows demonstrate the pipeline; "
+    "they are not model results."
+)
+
+
+def summarise(rows: list[SampleResult]) -> list[dict[str, object]]:
+    groups: dict[tuple[str, str], list[SampleResult]] = defaultdict(list)
+    for row in rows:
+        groups[(row.model, row.variant)].append(row)
+    summary = []
+    for (model, variant), items in sorted(groups.items()):
+        n = len(items)
+        summary.append(
+            {
+                "model": model,
+                "variant": variant,
+                "samples": n,
+                "resolved": sum(r.verdict == "resolved" for r in items),
+                "resolved_rate": sum(r.verdict == "resolved" for r in items) / n,
+                "errors": sum(r.verdict == "error" for r in items),
+                "mean_pass_rate": sum(r.pass_rate for r in items) / n,
+                "tool_calls": sum(r.tool_calls for r in items),
+                "tokens": sum(r.total_tokens for r in items),
+            }
+        )
+    return summary
+
+
+def markdown(summary: list[dict[str, object]], family: str, scripted: bool) -> str:
+    lines = [f"# Demo: `{family}`", ""]
+    if scripted:
+        lines += [f"> {SCRIPTED_NOTE}", ""]
+    lines += [
+        "| model | variant | resolved | rate | mean pass rate | infra errors | tool calls | tokens |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in summary:
+        lines.append(
+            f"| {s['model']} | {s['variant']} | {s['resolved']}/{s['samples']} | "
+            f"{s['resolved_rate']:.0%} | {s['mean_pass_rate']:.2f} | {s['errors']} | "
+            f"{s['tool_calls']} | {s['tokens']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_demo(models: list[str], family: str, log_dir: str) -> int:
+    console = Console()
+    personas = [*load_personas(PERSONAS_DIR), "none"]
+    tasks = [family_task(TASKS_DIR / family, persona=p) for p in personas]
+    console.print(
+        f"Running {len(personas)} variants ({', '.join(personas)}) × {len(models)} model(s) "
+        f"({', '.join(models)}) on {family} ..."
+    )
+    with contextlib.redirect_stdout(sys.stderr):
+        logs = inspect_eval(
+            tasks, model=models, log_dir=log_dir, fail_on_error=False,
+            display="plain" if not sys.stderr.isatty() else "full",
+        )  # fmt: skip
+    rows = [row for log in logs for row in sample_results(log)]
+    summary = summarise(rows)
+    scripted = all(m.startswith("replay/") for m in models)
+    table = Table(title=f"demo: {family}" + (" — scripted models" if scripted else ""))
+    for column in ("model", "variant", "resolved", "rate", "pass rate", "infra err", "tool calls"):
+        table.add_column(column)
+    for s in summary:
+        table.add_row(
+            str(s["model"]), str(s["variant"]), f"{s['resolved']}/{s['samples']}",
+            f"{s['resolved_rate']:.0%}", f"{s['mean_pass_rate']:.2f}", str(s["errors"]),
+            str(s["tool_calls"]),
+        )  # fmt: skip
+    console.print(table)
+    if scripted:
+        console.print(f"[yellow]{SCRIPTED_NOTE}[/]")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / "demo-summary.md").write_text(markdown(summary, family, scripted))
+    (RESULTS_DIR / "demo-summary.json").write_text(
+        json.dumps({"family": family, "scripted": scripted, "note": SCRIPTED_NOTE if scripted else "",
+                    "summary": summary, "samples": [r.__dict__ for r in rows]}, indent=2)
+    )  # fmt: skip
+    console.print(f"Summary written to {RESULTS_DIR / 'demo-summary.md'}; logs in {log_dir} (inspect view --log-dir {log_dir})")
+    failed = [log for log in logs if log.status != "success"]
+    return 1 if failed else 0

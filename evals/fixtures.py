@@ -1,0 +1,200 @@
+"""Fixture folders: a backend repository with a problem, its hidden tests and reference fix.
+
+A fixture is data only (see README, "Fixture format"); this module reads and checks a folder
+and turns it into a `Fixture`. Nothing here touches Docker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .paths import IMAGES_DIR, SERVICES_DIR, TASKS_DIR
+
+DEFAULT_SOURCE = ("**/*.py",)
+DEFAULT_TEST_TIMEOUT = 300
+DEFAULT_PER_TEST_TIMEOUT = 60
+WORKDIR = "/repo"
+
+_KNOWN_KEYS = {
+    "id",
+    "family",
+    "difficulty",
+    "image",
+    "services",
+    "tests",
+    "source",
+    "timeouts",
+    "resources",
+    "description",
+}
+
+
+class FixtureError(ValueError):
+    """A fixture folder that cannot be used, with the folder and the problem in the message."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """One fixture, as read from its folder."""
+
+    id: str
+    family: str
+    path: Path
+    issue: str
+    image: str
+    services: tuple[str, ...]
+    fail_to_pass: tuple[str, ...]
+    pass_to_pass: tuple[str, ...]
+    source: tuple[str, ...] = DEFAULT_SOURCE
+    difficulty: str = "medium"
+    test_timeout: int = DEFAULT_TEST_TIMEOUT
+    per_test_timeout: int = DEFAULT_PER_TEST_TIMEOUT
+    resources: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def repo_dir(self) -> Path:
+        return self.path / "repo"
+
+    @property
+    def tests_dir(self) -> Path:
+        return self.path / "tests"
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.path / "solution"
+
+    def solution_patch(self, name: str = "reference") -> Path:
+        return self.solution_dir / f"{name}.patch"
+
+    @property
+    def issue_sha256(self) -> str:
+        return issue_digest(self.issue)
+
+
+def issue_digest(text: str) -> str:
+    """Identify a fixture by its issue text (how scripted models find their fixture)."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
+def _str_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FixtureError(path, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
+    """Read and check one fixture folder."""
+    path = Path(path)
+    meta_path = path / "fixture.yaml"
+    if not meta_path.is_file():
+        raise FixtureError(path, "missing fixture.yaml")
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as ex:
+        raise FixtureError(meta_path, f"not valid YAML: {ex}") from None
+    if not isinstance(meta, dict):
+        raise FixtureError(meta_path, "must be a YAML mapping")
+    unknown = sorted(set(meta) - _KNOWN_KEYS)
+    if unknown:
+        raise FixtureError(meta_path, f"unknown key(s): {', '.join(unknown)}")
+
+    for part, kind in (("issue.md", "file"), ("repo", "dir"), ("tests", "dir")):
+        target = path / part
+        ok = target.is_file() if kind == "file" else target.is_dir()
+        if not ok:
+            raise FixtureError(path, f"missing {part} ({'the ' + kind})")
+    issue = (path / "issue.md").read_text(encoding="utf-8").strip()
+    if not issue:
+        raise FixtureError(path / "issue.md", "is empty")
+
+    image = meta.get("image", "python-web")
+    if not (IMAGES_DIR / str(image) / "Dockerfile").is_file():
+        raise FixtureError(meta_path, f"image '{image}' has no sandboxes/images/{image}/Dockerfile")
+    services = _str_list(meta.get("services"), meta_path, "services")
+    for service in services:
+        if not (SERVICES_DIR / f"{service}.yaml").is_file():
+            raise FixtureError(meta_path, f"service '{service}' has no sandboxes/services/{service}.yaml")
+
+    tests = meta.get("tests") or {}
+    if not isinstance(tests, dict):
+        raise FixtureError(meta_path, "'tests' must be a mapping with fail_to_pass / pass_to_pass")
+    f2p = _str_list(tests.get("fail_to_pass"), meta_path, "tests.fail_to_pass")
+    p2p = _str_list(tests.get("pass_to_pass"), meta_path, "tests.pass_to_pass")
+    if not f2p:
+        raise FixtureError(meta_path, "tests.fail_to_pass is empty: nothing would show a fix")
+    for test_id in f2p + p2p:
+        file_part = test_id.split("::", 1)[0]
+        if "::" not in test_id or not (path / "tests" / file_part).is_file():
+            raise FixtureError(
+                meta_path, f"hidden test id '{test_id}' does not name a file in tests/ (file.py::name)"
+            )
+
+    timeouts = meta.get("timeouts") or {}
+    resources = meta.get("resources") or {}
+    if not isinstance(timeouts, dict) or not isinstance(resources, dict):
+        raise FixtureError(meta_path, "'timeouts' and 'resources' must be mappings")
+    family = str(meta.get("family") or family or path.parent.parent.name)
+    return Fixture(
+        id=str(meta.get("id") or path.name),
+        family=family,
+        path=path,
+        issue=issue,
+        image=str(image),
+        services=services,
+        fail_to_pass=f2p,
+        pass_to_pass=p2p,
+        source=_str_list(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
+        difficulty=str(meta.get("difficulty", "medium")),
+        test_timeout=int(timeouts.get("tests", DEFAULT_TEST_TIMEOUT)),
+        per_test_timeout=int(timeouts.get("per_test", DEFAULT_PER_TEST_TIMEOUT)),
+        resources=dict(resources),
+    )
+
+
+def load_family(family_dir: Path | str) -> list[Fixture]:
+    """Every fixture under `<family>/fixtures/`, sorted by id."""
+    family_dir = Path(family_dir)
+    fixtures_dir = family_dir / "fixtures"
+    if not fixtures_dir.is_dir():
+        raise FixtureError(family_dir, "has no fixtures/ folder")
+    fixtures = [
+        load_fixture(child, family=family_dir.name)
+        for child in sorted(fixtures_dir.iterdir())
+        if child.is_dir() and not child.name.startswith((".", "_"))
+    ]
+    ids = [f.id for f in fixtures]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise FixtureError(fixtures_dir, f"duplicate fixture id(s): {', '.join(duplicates)}")
+    return sorted(fixtures, key=lambda f: f.id)
+
+
+def family_names(tasks_dir: Path = TASKS_DIR) -> list[str]:
+    """Task families: folders under tasks/ that have fixtures."""
+    return sorted(
+        child.name for child in tasks_dir.iterdir() if (child / "fixtures").is_dir()
+    ) if tasks_dir.is_dir() else []
+
+
+def load_all(families: list[str] | None = None, tasks_dir: Path = TASKS_DIR) -> list[Fixture]:
+    """Fixtures of the named families (default: all)."""
+    known = family_names(tasks_dir)
+    chosen = families or known
+    missing = [f for f in chosen if f not in known]
+    if missing:
+        raise FixtureError(tasks_dir, f"unknown task family: {', '.join(missing)} (known: {', '.join(known)})")
+    return [fixture for family in chosen for fixture in load_family(tasks_dir / family)]

@@ -1,0 +1,194 @@
+"""Sandbox images: built once, tagged by content hash, reused until their inputs change.
+
+* base image (`debian:bookworm-slim`): pulled when a registry answers, otherwise built locally
+  with debootstrap (scripts/base-image.sh) under the same name;
+* stack images (`sandboxes/images/<name>/`): Dockerfile + pinned `requirements.lock`, whose
+  wheels are downloaded on the host so the build needs no index inside the container;
+* fixture images: a stack image plus the fixture's starting repository at /repo (git-initialised).
+  Hidden tests and solutions are never part of any build context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .fixtures import WORKDIR, Fixture
+from .paths import CACHE_DIR, IMAGES_DIR, ROOT
+
+BASE_IMAGE = "debian:bookworm-slim"
+IMAGE_PREFIX = "evals"
+_IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
+
+Log = Callable[[str], None]
+
+
+class ImageBuildError(RuntimeError):
+    """An image could not be built; the message says which and where the build output is."""
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def tree_digest(root: Path, extra: str = "") -> str:
+    """Content hash of a folder (paths and bytes), ignoring caches, so tags change only with content."""
+    digest = hashlib.sha256(extra.encode())
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part in _IGNORED_PARTS for part in rel.parts) or path.suffix == ".pyc":
+            continue
+        if path.is_file():
+            digest.update(str(rel).encode() + b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def stack_image_tag(name: str) -> str:
+    """Tag of a stack image: `evals/<name>:<content hash>`."""
+    folder = IMAGES_DIR / name
+    if not (folder / "Dockerfile").is_file():
+        raise ImageBuildError(f"no Dockerfile for image '{name}' in {folder}")
+    return f"{IMAGE_PREFIX}/{name}:{tree_digest(folder)}"
+
+
+def fixture_dockerfile(stack_tag: str) -> str:
+    return (
+        f"FROM {stack_tag}\n"
+        f"COPY repo/ {WORKDIR}/\n"
+        f"WORKDIR {WORKDIR}\n"
+        "RUN git init -q && git add -A && git commit -q -m 'Initial commit' \\\n"
+        "    && find . -name __pycache__ -prune -exec rm -rf {} +\n"
+        'LABEL evals.kind="fixture"\n'
+    )
+
+
+def fixture_image_tag(fixture: Fixture) -> str:
+    """Tag of a fixture image: changes with the stack image and the starting repository."""
+    stack = stack_image_tag(fixture.image)
+    digest = tree_digest(fixture.repo_dir, extra=fixture_dockerfile(stack))
+    return f"{IMAGE_PREFIX}-fixture/{fixture.family}.{fixture.id}:{digest}".lower()
+
+
+def image_exists(tag: str) -> bool:
+    result = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Id}}", tag],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode == 0
+
+
+def _docker_build(tag: str, context: Path, log: Log, labels: dict[str, str]) -> None:
+    log_file = CACHE_DIR / "build-logs" / (tag.replace("/", "_").replace(":", "_") + ".log")
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    command = ["docker", "build", "--progress=plain", "-t", tag]
+    for key, value in labels.items():
+        command += ["--label", f"{key}={value}"]
+    command.append(str(context))
+    with log_file.open("w") as out:
+        result = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        tail = log_file.read_text(errors="replace").splitlines()[-15:]
+        raise ImageBuildError(
+            f"building {tag} failed (full log: {log_file}):\n" + "\n".join(tail)
+        )
+
+
+def ensure_base_image(log: Log = _stderr) -> None:
+    """Pull or build the base image when it is missing."""
+    if image_exists(BASE_IMAGE):
+        return
+    log(f"base image {BASE_IMAGE} missing: pulling, or building it locally")
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "base-image.sh"), BASE_IMAGE])
+    if result.returncode != 0 or not image_exists(BASE_IMAGE):
+        raise ImageBuildError(f"could not pull or build the base image {BASE_IMAGE}")
+
+
+def _download_wheels(lock: Path, dest: Path, log: Log) -> None:
+    """Fetch the locked wheels once on the host (cached by lock-file hash)."""
+    key = hashlib.sha256(lock.read_bytes()).hexdigest()[:12]
+    cache = CACHE_DIR / "wheels" / key
+    if not (cache / ".complete").exists():
+        log(f"downloading pinned wheels for {lock.parent.name} ...")
+        cache.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
+            "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
+            "--abi", "cp311", "--platform", "manylinux_2_17_x86_64",
+            "--platform", "manylinux2014_x86_64", "--platform", "manylinux_2_28_x86_64",
+            "-r", str(lock),
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ImageBuildError(
+                f"downloading wheels for {lock} failed:\n{result.stderr[-2000:]}"
+            )
+        (cache / ".complete").touch()
+    shutil.copytree(cache, dest, ignore=shutil.ignore_patterns(".complete"))
+
+
+def ensure_stack_image(name: str, log: Log = _stderr) -> tuple[str, bool]:
+    """Build a stack image unless its content-hash tag exists. Returns (tag, built)."""
+    tag = stack_image_tag(name)
+    if image_exists(tag):
+        return tag, False
+    ensure_base_image(log)
+    log(f"building image {tag} ...")
+    with tempfile.TemporaryDirectory(prefix="evals-build-") as tmp:
+        context = Path(tmp) / "context"
+        shutil.copytree(IMAGES_DIR / name, context)
+        wheels = context / "wheels"
+        lock = context / "requirements.lock"
+        if lock.exists():
+            _download_wheels(lock, wheels, log)
+        else:
+            wheels.mkdir()
+        _docker_build(tag, context, log, {"evals.kind": "stack", "evals.image": name})
+    return tag, True
+
+
+def ensure_fixture_image(fixture: Fixture, log: Log = _stderr) -> tuple[str, bool]:
+    """Build a fixture's image unless its content-hash tag exists. Returns (tag, built)."""
+    stack, _ = ensure_stack_image(fixture.image, log)
+    tag = fixture_image_tag(fixture)
+    if image_exists(tag):
+        return tag, False
+    log(f"building fixture image {tag} ...")
+    with tempfile.TemporaryDirectory(prefix="evals-fixture-") as tmp:
+        context = Path(tmp)
+        # only the starting repository goes into the context: hidden tests never do
+        shutil.copytree(
+            fixture.repo_dir,
+            context / "repo",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"),
+        )
+        (context / "Dockerfile").write_text(fixture_dockerfile(stack))
+        _docker_build(
+            tag, context, log, {"evals.fixture": fixture.id, "evals.family": fixture.family}
+        )
+    return tag, True
+
+
+def service_images(fixture: Fixture) -> list[str]:
+    from .sandbox import load_service  # local import: sandbox imports this module
+
+    return sorted({load_service(name).image for name in fixture.services})
+
+
+def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool]:
+    """Every image the fixtures need (stack, services, fixture). Returns tag -> built now."""
+    built: dict[str, bool] = {}
+    for fixture in fixtures:
+        for name in service_images(fixture):
+            tag, did = ensure_stack_image(name, log)
+            built[tag] = built.get(tag, False) or did
+        tag, did = ensure_fixture_image(fixture, log)
+        built[tag] = did
+    return built

@@ -1,0 +1,225 @@
+"""Scripted model providers (`replay/<policy>`): they prove the pipeline, they are not models.
+
+* `replay/oracle`      applies the fixture's reference fix through the agent's own tools
+                       (Read then Edit, Write or Bash, whichever the persona granted);
+* `replay/alternative` the same with `solution/alternative.patch` (a different correct fix);
+* `replay/wrong`       the same with `solution/wrong.patch` (a plausible but wrong fix);
+* `replay/noop`        answers without changing anything.
+
+A scripted model finds its fixture by the issue text it is given (fixtures register themselves
+when a task is built), so nothing about the fixture leaks into the conversation. It is
+stateless: each call derives the next step from the number of assistant turns so far. Token
+counts are estimated locally (no tokenizer download).
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from .fixtures import WORKDIR, Fixture, issue_digest
+
+_FIXTURES: dict[str, Fixture] = {}
+
+PATCH_POLICIES = ("oracle", "alternative", "wrong")
+POLICIES = (*PATCH_POLICIES, "noop")
+_PATCH_FOR = {"oracle": "reference", "alternative": "alternative", "wrong": "wrong"}
+
+
+class SolutionError(RuntimeError):
+    """A fixture's scripted solution is missing or does not apply."""
+
+
+def register_fixtures(fixtures: list[Fixture]) -> None:
+    """Let scripted models recognise these fixtures by their issue text."""
+    for fixture in fixtures:
+        _FIXTURES[fixture.issue_sha256] = fixture
+
+
+def solution_files(fixture: Fixture, patch_name: str) -> dict[str, bytes | None]:
+    """Apply a solution patch to a scratch copy of the repo: {path: new bytes or None if deleted}."""
+    patch = fixture.solution_patch(patch_name)
+    if not patch.is_file():
+        raise SolutionError(f"{fixture.path}: no solution/{patch_name}.patch")
+    with tempfile.TemporaryDirectory(prefix="evals-solution-") as tmp:
+        work = Path(tmp) / "repo"
+        shutil.copytree(fixture.repo_dir, work)
+        result = subprocess.run(
+            ["git", "apply", "--numstat", "--summary", str(patch)],
+            cwd=work, capture_output=True, text=True,
+        )  # fmt: skip
+        apply = subprocess.run(
+            ["git", "apply", "--whitespace=nowarn", str(patch)],
+            cwd=work, capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode != 0 or apply.returncode != 0:
+            problem = (apply.stderr or result.stderr).strip()
+            raise SolutionError(f"{patch}: does not apply to repo/: {problem}")
+        changed: dict[str, bytes | None] = {}
+        for line in result.stdout.splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3:
+                path = parts[2]
+                if " => " in path:  # a rename: old path deleted, new path written
+                    old, new = _split_rename(path)
+                    changed[old] = None
+                    path = new
+                target = work / path
+                changed[path] = target.read_bytes() if target.exists() else None
+        return changed
+
+
+def _split_rename(path: str) -> tuple[str, str]:
+    if "{" in path:
+        prefix, rest = path.split("{", 1)
+        inner, suffix = rest.split("}", 1)
+        old, new = inner.split(" => ")
+        return (prefix + old + suffix).replace("//", "/"), (prefix + new + suffix).replace("//", "/")
+    old, new = path.split(" => ")
+    return old, new
+
+
+@dataclass(frozen=True)
+class Step:
+    tool: str
+    arguments: dict[str, Any]
+
+
+def plan_steps(
+    fixture: Fixture, files: dict[str, bytes | None], tools: set[str]
+) -> list[Step]:
+    """Tool calls that turn the pristine repo into `files`, using only the granted tools."""
+    steps: list[Step] = []
+    for rel, content in sorted(files.items()):
+        path = f"{WORKDIR}/{rel}"
+        original = fixture.repo_dir / rel
+        exists = original.is_file()
+        if content is None:
+            if "Bash" not in tools:
+                raise SolutionError(f"deleting {rel} needs the Bash tool")
+            steps.append(Step("Bash", {"command": f"rm -f {path}", "description": "Remove file"}))
+            continue
+        text = _as_text(content)
+        if exists and "Read" in tools and ("Edit" in tools or "Write" in tools):
+            steps.append(Step("Read", {"file_path": path}))
+        if exists and "Edit" in tools and text is not None and "Read" in tools:
+            old = original.read_text(encoding="utf-8")
+            steps.append(Step("Edit", {"file_path": path, "old_string": old, "new_string": text}))
+        elif "Write" in tools and text is not None and (not exists or "Read" in tools):
+            steps.append(Step("Write", {"file_path": path, "content": text}))
+        elif "Bash" in tools:
+            encoded = base64.b64encode(content).decode()
+            command = f"mkdir -p $(dirname {path}) && echo '{encoded}' | base64 -d > {path}"
+            steps.append(Step("Bash", {"command": command, "description": f"Write {rel}"}))
+        else:
+            raise SolutionError(f"no granted tool can write {rel} (tools: {', '.join(sorted(tools))})")
+    return steps
+
+
+def _as_text(content: bytes) -> str | None:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _estimate_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def _find_fixture(messages: list[ChatMessage]) -> Fixture | None:
+    for message in messages:
+        if isinstance(message, ChatMessageUser):
+            fixture = _FIXTURES.get(issue_digest(message.text))
+            if fixture is not None:
+                return fixture
+    return None
+
+
+class ReplayModel(ModelAPI):
+    """A scripted policy acting through the real tool-calling loop."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        if model_name not in POLICIES:
+            raise ValueError(
+                f"unknown scripted model 'replay/{model_name}': choose one of "
+                + ", ".join(f"replay/{p}" for p in POLICIES)
+            )
+        self.policy = model_name
+
+    def max_connections(self) -> int:
+        return 32
+
+    async def count_text_tokens(self, text: str) -> int:
+        return _estimate_tokens(text)
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        turn = sum(isinstance(m, ChatMessageAssistant) for m in input)
+        output = self._next(input, tools, turn)
+        prompt_tokens = sum(_estimate_tokens(m.text) for m in input)
+        completion = output.message.text + "".join(
+            str(call.arguments) for call in output.message.tool_calls or []
+        )
+        completion_tokens = _estimate_tokens(completion)
+        output.usage = ModelUsage(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+        return output
+
+    def _next(self, input: list[ChatMessage], tools: list[ToolInfo], turn: int) -> ModelOutput:
+        model = f"replay/{self.policy}"
+        if self.policy == "noop":
+            return ModelOutput.from_content(model, "I looked at the issue and made no changes.")
+        fixture = _find_fixture(input)
+        if fixture is None:
+            return ModelOutput.from_content(
+                model, "Scripted model: no registered fixture matches this issue; no changes made."
+            )
+        files = solution_files(fixture, _PATCH_FOR[self.policy])
+        steps = plan_steps(fixture, files, {tool.name for tool in tools})
+        if turn >= len(steps):
+            return ModelOutput.from_content(
+                model, f"Applied the scripted '{self.policy}' fix ({len(files)} file(s) changed)."
+            )
+        step = steps[turn]
+        return ModelOutput.for_tool_call(
+            model, step.tool, step.arguments, tool_call_id=f"replay_{turn}"
+        )
+
+
+@modelapi(name="replay")
+def replay() -> type[ModelAPI]:
+    return ReplayModel

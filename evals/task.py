@@ -1,0 +1,139 @@
+"""Build an Inspect `Task` for a task family folder: fixtures × one persona variant.
+
+The variant is chosen with task parameters: `persona=<name>|none` and
+`tools=<persona name>|minimal|all` (default: the persona's own tools; `minimal` for `none`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspect_ai import Task
+from inspect_ai.dataset import MemoryDataset, Sample
+
+from .agent import persona_agent, system_prompt
+from .fixtures import WORKDIR, Fixture, load_family
+from .images import ensure_images
+from .paths import PERSONAS_DIR
+from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_personas
+from .replay import register_fixtures
+from .sandbox import sandbox_spec
+from .scorer import hidden_tests
+
+DEFAULT_PERSONA = "backend"
+DEFAULT_MESSAGE_LIMIT = 150
+DEFAULT_TOKEN_LIMIT = 3_000_000
+DEFAULT_TIME_LIMIT = 1800  # seconds of wall time per sample
+
+
+class VariantError(ValueError):
+    """An unknown persona or tool-set name given as a task parameter."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    persona: Persona | None
+    tools: tuple[str, ...]
+    tools_from: str
+
+    @property
+    def name(self) -> str:
+        """Stable readable name, e.g. `backend`, `backend+tools:minimal`, `none+tools:minimal`."""
+        base = self.persona.name if self.persona else "none"
+        own = self.persona is not None and self.tools_from == self.persona.name
+        return base if own else f"{base}+tools:{self.tools_from}"
+
+
+def resolve_variant(
+    persona: str, tools: str | None, personas: dict[str, Persona] | None = None
+) -> Variant:
+    personas = load_personas(PERSONAS_DIR) if personas is None else personas
+    choices = ", ".join([*personas, "none"])
+    if persona == "none":
+        chosen = None
+    elif persona in personas:
+        chosen = personas[persona]
+    else:
+        raise VariantError(f"unknown persona '{persona}' (-T persona=...): choose one of {choices}")
+    tools_from = tools or (chosen.name if chosen else "minimal")
+    if tools_from == "minimal":
+        names = MINIMAL_TOOLS
+    elif tools_from == "all":
+        names = CANONICAL_TOOLS
+    elif tools_from in personas:
+        names = personas[tools_from].tools
+    else:
+        raise VariantError(
+            f"unknown tool set '{tools_from}' (-T tools=...): choose a persona name "
+            f"({', '.join(personas)}), 'minimal' or 'all'"
+        )
+    return Variant(chosen, tuple(names), tools_from)
+
+
+def fixture_sample(fixture: Fixture) -> Sample:
+    return Sample(
+        id=fixture.id,
+        input=fixture.issue,
+        metadata={
+            "fixture": fixture.id,
+            "family": fixture.family,
+            "difficulty": fixture.difficulty,
+            "services": list(fixture.services),
+        },
+        sandbox=sandbox_spec(fixture),
+    )
+
+
+def family_task(
+    family_dir: Path | str,
+    persona: str = DEFAULT_PERSONA,
+    tools: str | None = None,
+    fixtures: str | list[str] | None = None,
+    message_limit: int = DEFAULT_MESSAGE_LIMIT,
+    token_limit: int = DEFAULT_TOKEN_LIMIT,
+    time_limit: int = DEFAULT_TIME_LIMIT,
+    build_images: bool = True,
+) -> Task:
+    """The Task for a family: every fixture (or the chosen ones) for one persona variant."""
+    family_dir = Path(family_dir)
+    variant = resolve_variant(persona, tools)
+    loaded = load_family(family_dir)
+    if fixtures:
+        wanted = fixtures.split(",") if isinstance(fixtures, str) else list(fixtures)
+        unknown = sorted(set(wanted) - {f.id for f in loaded})
+        if unknown:
+            raise VariantError(
+                f"unknown fixture(s) {', '.join(unknown)} (-T fixtures=...): "
+                f"{family_dir.name} has {', '.join(f.id for f in loaded)}"
+            )
+        loaded = [f for f in loaded if f.id in wanted]
+    if build_images:
+        ensure_images(loaded, log=lambda m: print(m, file=sys.stderr, flush=True))
+    register_fixtures(loaded)
+    return Task(
+        name=family_dir.name,
+        dataset=MemoryDataset([fixture_sample(f) for f in loaded], name=family_dir.name),
+        solver=persona_agent(variant.persona, variant.tools, WORKDIR),
+        scorer=hidden_tests({f.id: f for f in loaded}),
+        message_limit=message_limit,
+        token_limit=token_limit,
+        time_limit=time_limit,
+        metadata={
+            "variant": variant.name,
+            "persona": variant.persona.name if variant.persona else "none",
+            "persona_file": variant.persona.path if variant.persona else None,
+            "persona_sha256": variant.persona.source_sha256 if variant.persona else None,
+            "tools_from": variant.tools_from,
+            "tools": list(variant.tools),
+            "system_prompt_chars": len(system_prompt(variant.persona)),
+            "limits": {
+                "message_limit": message_limit,
+                "token_limit": token_limit,
+                "time_limit": time_limit,
+            },
+            "family": family_dir.name,
+            "fixtures": [f.id for f in loaded],
+        },
+    )

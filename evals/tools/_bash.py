@@ -1,0 +1,200 @@
+"""Bash: one shell command per call, with the working directory carried between calls.
+
+Each call is one ``exec`` round trip. The command text travels on stdin (argv caps a single
+argument at 128 KB) into a wrapper that runs it under ``timeout`` in a child bash, with the
+merged stdout/stderr piped through ``head -c`` (what we pull back) and ``wc`` (what we only
+count), so a command printing 50 MB never crosses the docker connection. The child's EXIT
+trap writes its final directory to a private per-call temp dir; the wrapper answers with a
+header introduced by a random per-call marker. The command's own output never reaches the
+wrapper's stdout, so it cannot forge the header or the new working directory.
+"""
+
+import base64
+import math
+import secrets
+import time
+from dataclasses import dataclass
+from functools import partial
+
+from inspect_ai.tool import ToolDef, ToolError
+from inspect_ai.util import sandbox
+
+from ._common import (
+    HEAD_BYTES,
+    boolean,
+    clean_text,
+    make_tool_def,
+    number,
+    params,
+    string,
+    truncate_output,
+)
+from ._state import current_dir, tool_state
+
+DEFAULT_TIMEOUT_MS = 120_000
+MAX_TIMEOUT_MS = 600_000
+KILL_GRACE_S = 5
+"""Seconds between SIGTERM and SIGKILL when a command times out."""
+DRAIN_WAIT_S = 2
+"""How long to wait for the output pipe to close after the shell exits (background jobs
+that keep it open are left running; their later output is dropped)."""
+BACKGROUND_DIR = "/tmp/bash-background"
+
+_WRAPPER = r"""
+marker=$1 cwd=$2 home=$3 secs=$4 nbytes=$5
+d=$(mktemp -d /tmp/.bash-tool.XXXXXXXXXX) || exit 97
+cat > "$d/cmd"
+note=
+if ! cd -- "$cwd" 2>/dev/null; then note=reset; cd -- "$home" 2>/dev/null || cd /; fi
+qd=$(printf %q "$d")
+timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c \
+  "trap 'pwd > $qd/cwd' EXIT
+. $qd/cmd" bash < /dev/null > >(head -c "$nbytes" > "$d/head"; wc -lc > "$d/rest"; : > "$d/done") 2>&1
+rc=$?
+i=0
+while [ ! -e "$d/done" ] && [ $i -lt DRAIN_TICKS ]; do sleep 0.02; i=$((i + 1)); done
+drained=1; [ -e "$d/done" ] || drained=0
+read -r rest_lines rest_bytes < "$d/rest" 2>/dev/null || { rest_lines=0 rest_bytes=0; }
+newcwd=$(base64 -w0 < "$d/cwd" 2>/dev/null)
+printf '%s %s %s %s %s %s %s\n' "$marker" "$rc" "$drained" "${rest_lines:-0}" "${rest_bytes:-0}" "${note:--}" "${newcwd:--}"
+cat "$d/head" 2>/dev/null
+rm -rf -- "$d"
+""".replace("KILL_GRACE", str(KILL_GRACE_S)).replace("DRAIN_TICKS", str(DRAIN_WAIT_S * 50))
+
+_BACKGROUND = r"""
+job=$1 cwd=$2 home=$3 dir=$4
+mkdir -p -- "$dir" || exit 97
+cat > "$dir/$job.sh"
+cd -- "$cwd" 2>/dev/null || cd -- "$home" 2>/dev/null || cd /
+setsid bash --noprofile --norc -c 'bash --noprofile --norc "$1"; echo $? > "$1.exit"' bash "$dir/$job.sh" \
+  > "$dir/$job.log" 2>&1 < /dev/null &
+echo $!
+"""
+
+
+@dataclass(frozen=True)
+class BashRun:
+    """What the wrapper reported about one command."""
+
+    exit_code: int
+    output: str
+    rest_lines: int
+    rest_bytes: int
+    drained: bool
+    cwd: str | None
+    cwd_reset: bool
+
+
+def parse_wrapper_output(stdout: str, marker: str) -> BashRun:
+    """Parse the wrapper's header line and the bounded output after it."""
+    header, _, output = stdout.partition("\n")
+    fields = header.split(" ")
+    if len(fields) != 7 or fields[0] != marker:
+        raise RuntimeError(f"unexpected Bash wrapper output: {stdout[:300]!r}")
+    _, rc, drained, rest_lines, rest_bytes, note, cwd64 = fields
+    cwd = base64.b64decode(cwd64).decode("utf-8", "replace").rstrip("\n") if cwd64 != "-" else None
+    return BashRun(int(rc), output, int(rest_lines), int(rest_bytes), drained == "1",
+                   cwd or None, note == "reset")
+
+
+def timeout_seconds(timeout_ms: float | None) -> float:
+    """The command's time limit in seconds; a ToolError for a value out of range."""
+    if timeout_ms is None:
+        return DEFAULT_TIMEOUT_MS / 1000
+    if not 0 < timeout_ms <= MAX_TIMEOUT_MS:
+        raise ToolError(f"timeout must be between 1 and {MAX_TIMEOUT_MS} ms, got {timeout_ms}.")
+    return timeout_ms / 1000
+
+
+def format_result(run: BashRun, timed_out: bool, secs: float, workdir: str) -> str:
+    """The text the model sees: output (cut at 30,000 chars), then notes and the exit code."""
+    text = clean_text(run.output).rstrip("\n")
+    text = truncate_output(text, run.rest_lines, run.rest_bytes)
+    notes = []
+    if run.cwd_reset:
+        notes.append(f"(The previous working directory no longer exists; ran in {workdir}.)")
+    if timed_out:
+        notes.append(f"Command timed out after {secs:g} s and was killed; output so far is above.")
+    elif run.exit_code != 0:
+        notes.append(f"Exit code {run.exit_code}")
+    if not run.drained:
+        notes.append(
+            "(A background process still holds the output open; its further output is not "
+            "shown. Redirect its output or use run_in_background for long-running processes.)"
+        )
+    if not text and not notes:
+        return "(Command completed with no output)"
+    return "\n".join(([text] if text else []) + notes)
+
+
+BASH_PARAMS = params(
+    ["command"],
+    command=string("The shell command to run (bash)."),
+    timeout=number(f"Time limit in milliseconds (default {DEFAULT_TIMEOUT_MS}, max {MAX_TIMEOUT_MS})."),
+    description=string("A few words saying what the command does."),
+    run_in_background=boolean(
+        "Start the command detached and return at once with its id and log file path."
+    ),
+)
+
+
+async def _background(command: str, workdir: str) -> str:
+    state = tool_state()
+    state.background_jobs += 1
+    job = f"bash_{state.background_jobs}"
+    script = ["bash", "--noprofile", "--norc", "-c", _BACKGROUND, "bash", job,
+              current_dir(workdir), workdir, BACKGROUND_DIR]
+    result = await sandbox().exec(script, input=command, timeout=60)
+    if not result.success:
+        raise ToolError(f"Could not start the background command: {result.stderr.strip()}")
+    log = f"{BACKGROUND_DIR}/{job}.log"
+    return (
+        f"Command running in background with ID: {job} (pid {result.stdout.strip()}).\n"
+        f"Its output goes to {log}; its exit code will be written to {BACKGROUND_DIR}/"
+        f"{job}.sh.exit when it finishes. Inspect them with Bash (e.g. `tail -n 50 {log}`)."
+    )
+
+
+async def bash(
+    command: str,
+    workdir: str,
+    timeout: float | None = None,
+    description: str | None = None,
+    run_in_background: bool = False,
+) -> str:
+    secs = timeout_seconds(timeout)
+    if run_in_background:
+        return await _background(command, workdir)
+    marker = secrets.token_hex(16)
+    argv = ["bash", "--noprofile", "--norc", "-c", _WRAPPER, "bash", marker,
+            current_dir(workdir), workdir, f"{secs:.3f}", str(HEAD_BYTES)]
+    started = time.monotonic()
+    try:
+        result = await sandbox().exec(
+            argv, input=command, timeout=math.ceil(secs) + KILL_GRACE_S + DRAIN_WAIT_S + 30,
+            timeout_retry=False,
+        )
+    except TimeoutError:
+        return f"Command timed out after {secs:g} s (the sandbox did not answer)."
+    elapsed = time.monotonic() - started
+    run = parse_wrapper_output(result.stdout, marker)
+    if run.cwd:
+        tool_state().cwd = run.cwd
+    elif run.cwd_reset:
+        tool_state().cwd = None
+    timed_out = run.exit_code in (124, 137) and elapsed >= secs
+    return format_result(run, timed_out, secs, workdir)
+
+
+def bash_def(workdir: str) -> ToolDef:
+    return make_tool_def(
+        "Bash",
+        "Run a bash command in the sandbox and return its combined stdout and stderr. The "
+        f"working directory starts at {workdir} and persists between calls (a `cd` sticks); "
+        "environment variables do not. Output beyond 30000 characters is cut. The time "
+        f"limit defaults to {DEFAULT_TIMEOUT_MS // 1000} s (timeout in ms, at most "
+        f"{MAX_TIMEOUT_MS // 1000 // 60} min). Use run_in_background for servers and other "
+        "long-running processes. Prefer Read, Edit, Glob and Grep for file work.",
+        BASH_PARAMS,
+        partial(bash, workdir=workdir),
+    )
