@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspect_ai.agent import AgentPrompt, react
-from inspect_ai.solver import Solver
+from inspect_ai.agent import AgentPrompt, as_solver, react
+from inspect_ai.log import transcript
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import LimitExceededError
 
 from .fixtures import WORKDIR
 from .personas import Persona
@@ -41,10 +43,33 @@ def system_prompt(persona: Persona | None, workdir: str = WORKDIR, today: dt.dat
     return f"{persona.system_prompt}\n\n{facts}"
 
 
+INFRA_ERROR_KEY = "infra_error"
+
+
+@solver
+def infra_guard(inner: Solver) -> Solver:
+    """Record a harness failure during the agent's run (container died, model API down...).
+
+    The sample is then scored `infra_error` (counted as not resolved, reported apart) instead
+    of being lost; limits still end the run the way Inspect intends.
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        try:
+            return await inner(state, generate)
+        except LimitExceededError:
+            raise
+        except Exception as ex:
+            message = f"{type(ex).__name__}: {ex}"
+            state.metadata[INFRA_ERROR_KEY] = message
+            transcript().info(f"infrastructure failure during the agent's run: {message}")
+            return state
+
+    return solve
+
+
 def persona_agent(persona: Persona | None, tools: tuple[str, ...], workdir: str = WORKDIR) -> Solver:
     """A react agent with exactly the given prompt and tools (attempts=1, no submit tool)."""
-    from inspect_ai.agent import as_solver
-
     agent = react(
         name=persona.name if persona else "no-persona",
         description=persona.description if persona else "control without a persona prompt",
@@ -58,4 +83,4 @@ def persona_agent(persona: Persona | None, tools: tuple[str, ...], workdir: str 
         attempts=1,
         submit=False,
     )
-    return as_solver(agent)
+    return infra_guard(as_solver(agent))

@@ -17,17 +17,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .fixtures import FixtureError
-from .images import ImageBuildError
-from .personas import PersonaError
-from .replay import SolutionError
-from .task import VariantError
+from .errors import HarnessError
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
 out = Console()
 
-_USER_ERRORS = (PersonaError, FixtureError, ImageBuildError, VariantError, SolutionError)
+_USER_ERRORS = (HarnessError,)
 
 
 def friendly(fn: F) -> F:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .errors import LocatedError
 from .paths import IMAGES_DIR, SERVICES_DIR, TASKS_DIR
 
 DEFAULT_SOURCE = ("**/*.py",)
@@ -34,13 +35,8 @@ _KNOWN_KEYS = {
 }
 
 
-class FixtureError(ValueError):
+class FixtureError(LocatedError):
     """A fixture folder that cannot be used, with the folder and the problem in the message."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)

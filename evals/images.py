@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture
 from .paths import CACHE_DIR, IMAGES_DIR, ROOT
 
@@ -28,7 +29,7 @@ _IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
 Log = Callable[[str], None]
 
 
-class ImageBuildError(RuntimeError):
+class ImageBuildError(HarnessError):
     """An image could not be built; the message says which and where the build output is."""
 
 

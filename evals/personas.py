@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import LocatedError
+
 #: Claude Code's built-in tools that the harness implements (see evals/tools).
 CANONICAL_TOOLS: tuple[str, ...] = (
     "Read",
@@ -45,13 +47,8 @@ _SECTION = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 
 
-class PersonaError(ValueError):
+class PersonaError(LocatedError):
     """A persona file that cannot be used, with the file and the problem in the message."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@
                        (Read then Edit, Write or Bash, whichever the persona granted);
 * `replay/alternative` the same with `solution/alternative.patch` (a different correct fix);
 * `replay/wrong`       the same with `solution/wrong.patch` (a plausible but wrong fix);
-* `replay/noop`        answers without changing anything.
+* `replay/noop`        answers without changing anything;
+* `replay/script`      plays the tool calls given as model args (`steps=[{"tool": ..., "arguments":
+                       {...}}, ...]`), for tests of the tools and the grader.
 
 A scripted model finds its fixture by the issue text it is given (fixtures register themselves
 when a task is built), so nothing about the fixture leaks into the conversation. It is
@@ -34,16 +36,17 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture, issue_digest
 
 _FIXTURES: dict[str, Fixture] = {}
 
 PATCH_POLICIES = ("oracle", "alternative", "wrong")
-POLICIES = (*PATCH_POLICIES, "noop")
+POLICIES = (*PATCH_POLICIES, "noop", "script")
 _PATCH_FOR = {"oracle": "reference", "alternative": "alternative", "wrong": "wrong"}
 
 
-class SolutionError(RuntimeError):
+class SolutionError(HarnessError):
     """A fixture's scripted solution is missing or does not apply."""
 
 
@@ -171,6 +174,7 @@ class ReplayModel(ModelAPI):
                 + ", ".join(f"replay/{p}" for p in POLICIES)
             )
         self.policy = model_name
+        self.script = [Step(str(s["tool"]), dict(s.get("arguments", {}))) for s in model_args.get("steps", [])]
 
     def max_connections(self) -> int:
         return 32
@@ -203,6 +207,8 @@ class ReplayModel(ModelAPI):
         model = f"replay/{self.policy}"
         if self.policy == "noop":
             return ModelOutput.from_content(model, "I looked at the issue and made no changes.")
+        if self.policy == "script":
+            return self._step(model, self.script, turn, "Scripted steps done.")
         fixture = _find_fixture(input)
         if fixture is None:
             return ModelOutput.from_content(
@@ -210,10 +216,13 @@ class ReplayModel(ModelAPI):
             )
         files = solution_files(fixture, _PATCH_FOR[self.policy])
         steps = plan_steps(fixture, files, {tool.name for tool in tools})
+        done = f"Applied the scripted '{self.policy}' fix ({len(files)} file(s) changed)."
+        return self._step(model, steps, turn, done)
+
+    @staticmethod
+    def _step(model: str, steps: list[Step], turn: int, done: str) -> ModelOutput:
         if turn >= len(steps):
-            return ModelOutput.from_content(
-                model, f"Applied the scripted '{self.policy}' fix ({len(files)} file(s) changed)."
-            )
+            return ModelOutput.from_content(model, done)
         step = steps[turn]
         return ModelOutput.for_tool_call(
             model, step.tool, step.arguments, tool_call_id=f"replay_{turn}"

@@ -22,6 +22,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import SandboxEnvironment, sandbox
 
+from .agent import INFRA_ERROR_KEY
 from .fixtures import WORKDIR, Fixture
 from .grading import (
     ChangeSet,
@@ -48,6 +49,10 @@ _BOOTSTRAP = (
 
 class InfraError(RuntimeError):
     """The harness, not the agent, failed to produce a verdict."""
+
+
+class RepoTooLarge(Exception):
+    """The agent left a repository too large to grade: its failure, not the harness's."""
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
@@ -82,7 +87,9 @@ def untar_tree(data: bytes) -> dict[str, bytes | None]:
             if member.isreg():
                 total += member.size
                 if total > MAX_REPO_BYTES:
-                    raise ValueError("repository larger than the grading limit")
+                    raise RepoTooLarge(
+                        f"the repository exceeds {MAX_REPO_BYTES // 2**20} MiB: not graded"
+                    )
                 extracted = tar.extractfile(member)
                 result[name] = extracted.read() if extracted else b""
             else:
@@ -181,6 +188,9 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         fixture = fixtures[str(state.metadata["fixture"])]
+        agent_failure = state.metadata.get(INFRA_ERROR_KEY)
+        if agent_failure:
+            return _score(Verdict.INFRA_ERROR, 0.0, str(agent_failure), {"infra_error": agent_failure})
         pristine = read_tree(fixture.repo_dir)
         changes = ChangeSet(accepted={})
         try:
@@ -189,15 +199,15 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
             grader = sandbox(GRADER)
             await prepare_grader(grader, fixture, changes)
             report = await run_hidden_tests(grader, fixture)
-        except (InfraError, ValueError) as ex:
+        except RepoTooLarge as ex:
+            return _score(Verdict.UNRESOLVED, 0.0, str(ex), {"changed_files": []})
+        except Exception as ex:  # InfraError, or the container died, docker failed...
+            message = str(ex) if isinstance(ex, InfraError) else f"{type(ex).__name__}: {ex}"
             return _score(
-                Verdict.INFRA_ERROR, 0.0, str(ex),
-                {"infra_error": str(ex), "changed_files": sorted(changes.accepted),
+                Verdict.INFRA_ERROR, 0.0, message,
+                {"infra_error": message, "changed_files": sorted(changes.accepted),
                  "ignored_changes": changes.ignored},
             )  # fmt: skip
-        except Exception as ex:  # the container died, docker failed...
-            message = f"{type(ex).__name__}: {ex}"
-            return _score(Verdict.INFRA_ERROR, 0.0, message, {"infra_error": message})
         return _score(
             report.verdict,
             report.pass_rate,

@@ -13,6 +13,7 @@ from pathlib import Path
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from .errors import HarnessError
 from .agent import persona_agent, system_prompt
 from .fixtures import WORKDIR, Fixture, load_family
 from .images import ensure_images
@@ -28,7 +29,7 @@ DEFAULT_TOKEN_LIMIT = 3_000_000
 DEFAULT_TIME_LIMIT = 1800  # seconds of wall time per sample
 
 
-class VariantError(ValueError):
+class VariantError(HarnessError):
     """An unknown persona or tool-set name given as a task parameter."""
 
 

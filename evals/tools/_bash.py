@@ -35,7 +35,7 @@ DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
 KILL_GRACE_S = 5
 """Seconds between SIGTERM and SIGKILL when a command times out."""
-DRAIN_WAIT_S = 2
+DRAIN_WAIT_S = 1
 """How long to wait for the output pipe to close after the shell exits (background jobs
 that keep it open are left running; their later output is dropped)."""
 BACKGROUND_DIR = "/tmp/bash-background"
@@ -44,22 +44,23 @@ _WRAPPER = r"""
 marker=$1 cwd=$2 home=$3 secs=$4 nbytes=$5
 d=$(mktemp -d /tmp/.bash-tool.XXXXXXXXXX) || exit 97
 cat > "$d/cmd"
+mkfifo "$d/out" "$d/sig" || exit 97
+exec 4<>"$d/sig"
+{ stdbuf -o0 head -c "$nbytes" > "$d/head"; wc -lc > "$d/rest"; echo done 5<>"$d/sig" >&5; } < "$d/out" > /dev/null 2>&1 &
 note=
 if ! cd -- "$cwd" 2>/dev/null; then note=reset; cd -- "$home" 2>/dev/null || cd /; fi
 qd=$(printf %q "$d")
-timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c \
-  "trap 'pwd > $qd/cwd' EXIT
-. $qd/cmd" bash < /dev/null > >(head -c "$nbytes" > "$d/head"; wc -lc > "$d/rest"; : > "$d/done") 2>&1
+timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c "trap 'pwd > $qd/cwd' EXIT
+. $qd/cmd
+__rc=\$?; pwd > $qd/cwd; exit \$__rc" bash < /dev/null > "$d/out" 2>&1
 rc=$?
-i=0
-while [ ! -e "$d/done" ] && [ $i -lt DRAIN_TICKS ]; do sleep 0.02; i=$((i + 1)); done
-drained=1; [ -e "$d/done" ] || drained=0
+drained=0; read -r -t DRAIN_WAIT -u 4 _ && drained=1
 read -r rest_lines rest_bytes < "$d/rest" 2>/dev/null || { rest_lines=0 rest_bytes=0; }
 newcwd=$(base64 -w0 < "$d/cwd" 2>/dev/null)
 printf '%s %s %s %s %s %s %s\n' "$marker" "$rc" "$drained" "${rest_lines:-0}" "${rest_bytes:-0}" "${note:--}" "${newcwd:--}"
 cat "$d/head" 2>/dev/null
 rm -rf -- "$d"
-""".replace("KILL_GRACE", str(KILL_GRACE_S)).replace("DRAIN_TICKS", str(DRAIN_WAIT_S * 50))
+""".replace("KILL_GRACE", str(KILL_GRACE_S)).replace("DRAIN_WAIT", str(DRAIN_WAIT_S))
 
 _BACKGROUND = r"""
 job=$1 cwd=$2 home=$3 dir=$4

@@ -88,7 +88,7 @@ def truncate_output(text: str, rest_lines: int = 0, rest_bytes: int = 0,
     if len(text) <= limit and not rest_bytes:
         return text
     kept, cut = text[:limit], text[limit:]
-    cut_lines = cut.count("\n") + rest_lines + (1 if cut and not cut.endswith("\n") else 0)
+    cut_lines = max(cut.count("\n") + rest_lines, 1)
     cut_bytes = len(cut.encode("utf-8")) + rest_bytes
     return (
         f"{kept}\n\n... [output truncated: {cut_lines} more lines ({cut_bytes} bytes) not shown;"

@@ -109,6 +109,8 @@ def join_line_endings(text: str, crlf: bool) -> str:
 def edit_snippet(text: str, start: int, changed: str, context: int = SNIPPET_CONTEXT) -> str:
     """Numbered lines around an edit (the changed text plus ``context`` lines each side)."""
     lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
     first = text.count("\n", 0, start)
     last = first + changed.count("\n")
     lo, hi = max(0, first - context), min(len(lines), last + context + 1)

@@ -7,10 +7,11 @@ JSON object on stdout. It imports nothing from the project: keep it standalone, 
 
 Operations (argv after OP):
   read PATH OFFSET LIMIT MAX_LINE MAX_CHARS MAX_BYTES  selected lines of a text file
-  load PATH                                             whole text of a file, for editing
   write PATH EXPECT                                     stdin -> PATH; EXPECT is "new" (must not
                                                         exist), "unread" (may not overwrite),
                                                         "any", or an mtime_ns (must not be newer)
+  edit PATH EXPECT SNIPPET_CONTEXT MAX_LINE             apply the JSON list of edits on stdin
+                                                        all or nothing, in one round trip
   glob BASE PATTERN LIMIT                               files matching PATTERN, newest first
   ls PATH LIMIT IGNORE_JSON                             breadth-first listing, hidden names skipped
 """
@@ -21,6 +22,7 @@ import json
 import os
 import stat
 import sys
+from dataclasses import dataclass
 
 SNIFF_BYTES = 8192
 
@@ -75,23 +77,6 @@ def op_read(path, offset, limit, max_line, max_chars, max_bytes):
     if over:
         return {"error": "too_long", "chars": chars}
     return {"mtime": st.st_mtime_ns, "size": st.st_size, "total": total, "lines": selected}
-
-
-def op_load(path):
-    kind, st = kind_of(path)
-    if kind is None:
-        return {"exists": False}
-    if kind != "file":
-        return {"exists": True, "error": "is_dir" if kind == "dir" else "not_regular"}
-    with open(path, "rb") as f:
-        data = f.read()
-    if is_binary(data[:SNIFF_BYTES]):
-        return {"exists": True, "error": "binary"}
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return {"exists": True, "error": "not_utf8"}
-    return {"exists": True, "mtime": st.st_mtime_ns, "text": text}
 
 
 def op_write(path, expect):
@@ -182,15 +167,141 @@ def op_ls(path, limit, patterns):
     return {"entries": entries, "truncated": truncated}
 
 
+# ---------------------------------------------------------------- edits (pure)
+
+SAME = "No changes to make: old_string and new_string are exactly the same."
+
+
+class EditError(ValueError):
+    """An edit that cannot be applied; the message is what the model sees."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    old_string: str
+    new_string: str
+    replace_all: bool = False
+
+
+def apply_edit(text, edit):
+    """Apply one exact-string replacement; return the new text and where the change starts."""
+    if edit.old_string == edit.new_string:
+        raise EditError(SAME)
+    if edit.old_string == "":
+        if text.strip():
+            raise EditError("Cannot create new file - file already exists.")
+        return edit.new_string, 0
+    count = text.count(edit.old_string)
+    if count == 0:
+        raise EditError("String to replace not found in file.\nString: " + edit.old_string)
+    if count > 1 and not edit.replace_all:
+        raise EditError(
+            "Found %d matches of the string to replace, but replace_all is false. To replace "
+            "all occurrences, set replace_all to true. To replace only one occurrence, provide "
+            "more context to uniquely identify the instance.\nString: %s"
+            % (count, edit.old_string)
+        )
+    start = text.index(edit.old_string)
+    return text.replace(edit.old_string, edit.new_string, -1 if edit.replace_all else 1), start
+
+
+def apply_edits(text, edits):
+    """Apply edits in order, each on the previous result; all or nothing (raises EditError).
+
+    Returns the new text and where the first edit's change starts.
+    """
+    first = 0
+    applied_new = []
+    for index, edit in enumerate(edits, 1):
+        prefix = "Edit %d of %d: " % (index, len(edits)) if len(edits) > 1 else ""
+        if edit.old_string and any(edit.old_string in new for new in applied_new):
+            raise EditError(prefix + "Cannot edit file: old_string is a substring of a "
+                            "new_string from a previous edit.")
+        try:
+            text, at = apply_edit(text, edit)
+        except EditError as ex:
+            raise EditError(prefix + str(ex)) from None
+        if index == 1:
+            first = at
+        applied_new.append(edit.new_string)
+    return text, first
+
+
+def split_line_endings(text):
+    """Text with LF endings, and whether the file used CRLF (Read shows lines without CR)."""
+    if "\r\n" in text:
+        return text.replace("\r\n", "\n"), True
+    return text, False
+
+
+def join_line_endings(text, crlf):
+    return text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text
+
+
+def snippet_lines(text, start, changed, context, max_line):
+    """(first line number, lines) around an edit: the changed text plus context each side."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    first = text.count("\n", 0, start)
+    last = first + changed.count("\n")
+    lo, hi = max(0, first - context), min(len(lines), last + context + 1)
+    return lo + 1, [line[:max_line] for line in lines[lo:hi]]
+
+
+def op_edit(path, expect, context, max_line):
+    edits = [Edit(e["old_string"], e["new_string"], bool(e.get("replace_all", False)))
+             for e in json.loads(sys.stdin.read())]
+    kind, st = kind_of(path)
+    if kind is None:
+        if edits[0].old_string != "":
+            return {"error": "not_found"}
+        text, crlf, exists = "", False, False
+    elif kind != "file":
+        return {"error": "is_dir" if kind == "dir" else "not_regular"}
+    else:
+        if expect == "unread":
+            return {"error": "not_read"}
+        if st.st_mtime_ns > int(expect):
+            return {"error": "modified"}
+        with open(path, "rb") as f:
+            data = f.read()
+        if is_binary(data[:SNIFF_BYTES]):
+            return {"error": "binary"}
+        try:
+            text, crlf = split_line_endings(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return {"error": "not_utf8"}
+        exists = True
+    if crlf:
+        edits = [Edit(e.old_string.replace("\r\n", "\n"), e.new_string.replace("\r\n", "\n"),
+                      e.replace_all) for e in edits]
+    try:
+        new_text, start = apply_edits(text, edits)
+    except EditError as ex:
+        return {"edit_error": str(ex)}
+    parent = os.path.dirname(path)
+    try:
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(join_line_endings(new_text, crlf).encode("utf-8"))
+    except NotADirectoryError:
+        return {"error": "parent_not_dir"}
+    first, lines = snippet_lines(new_text, start, edits[0].new_string, context, max_line)
+    return {"created": not exists, "mtime": os.stat(path).st_mtime_ns,
+            "snippet_start": first, "snippet": lines}
+
+
 def main(argv):
     op, args = argv[0], argv[1:]
     if op == "read":
         path, offset, limit, max_line, max_chars, max_bytes = args
         return op_read(path, int(offset), int(limit), int(max_line), int(max_chars), int(max_bytes))
-    if op == "load":
-        return op_load(args[0])
     if op == "write":
         return op_write(args[0], args[1])
+    if op == "edit":
+        return op_edit(args[0], args[1], int(args[2]), int(args[3]))
     if op == "glob":
         return op_glob(args[0], args[1], int(args[2]))
     if op == "ls":
