@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -20,8 +21,9 @@ from rich.table import Table
 from .errors import HarnessError
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True)
-out = Console()
+# outside a terminal (CI logs, pipes) keep rows on one line instead of rich's 80 columns
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 _USER_ERRORS = (HarnessError,)
 
@@ -34,7 +36,7 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except _USER_ERRORS as ex:
-            err.print(f"[bold red]error:[/] {ex}", highlight=False, markup=True)
+            print(f"error: {ex}", file=sys.stderr, flush=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -142,14 +144,23 @@ def images_build(families: tuple[str, ...]) -> None:
 @click.option("--persona", default="none", show_default=True, help="Persona variant to run with.")
 @click.option("--tools", default="minimal", show_default=True, help="Tool set to run with.")
 @click.option("--log-dir", default="logs/validate", show_default=True)
+@click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of task families (default: the project's tasks/).")
 @friendly
-def validate(families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str) -> None:
+def validate(
+    families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,
+    tasks_dir: Path | None,
+) -> None:
     """Check every fixture discriminates: oracle resolves it, no-op does not."""
     from .docker_engine import require_engine
+    from .paths import TASKS_DIR
     from .validate import run_validation
 
     require_engine()
-    rows = run_validation(list(families) or None, persona=persona, tools=tools, log_dir=log_dir)
+    rows = run_validation(
+        list(families) or None, persona=persona, tools=tools, log_dir=log_dir,
+        tasks_dir=tasks_dir or TASKS_DIR,
+    )
     ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
     if as_json:
         print(json.dumps(rows, indent=2))

@@ -94,7 +94,7 @@ def _str_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
 
 def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     """Read and check one fixture folder."""
-    path = Path(path)
+    path = Path(path).resolve()
     meta_path = path / "fixture.yaml"
     if not meta_path.is_file():
         raise FixtureError(path, "missing fixture.yaml")

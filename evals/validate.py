@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from pathlib import Path
 
 from inspect_ai import eval as inspect_eval
 
@@ -17,12 +18,12 @@ POLICIES = ("oracle", "noop")
 
 def run_validation(
     families: list[str] | None, persona: str = "none", tools: str = "minimal",
-    log_dir: str = "logs/validate",
+    log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR,
 ) -> list[dict[str, str]]:
     """Run both scripted policies on every fixture; one row per fixture."""
-    chosen = families or family_names()
-    fixtures = load_all(chosen)  # checks every folder first, with a clear error
-    tasks = [family_task(TASKS_DIR / family, persona=persona, tools=tools) for family in chosen]
+    chosen = families or family_names(tasks_dir)
+    fixtures = load_all(chosen, tasks_dir)  # checks every folder first, with a clear error
+    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools) for family in chosen]
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(
             tasks,

@@ -16,12 +16,13 @@ import pytest
 from inspect_ai.model import ChatMessageAssistant
 from inspect_ai.model._call_tools import execute_tools
 from inspect_ai.tool import ToolCall, ToolDef, ToolError
-from inspect_ai.util import SandboxEnvironment, store
+from inspect_ai.util import SandboxEnvironment, store, store_as
 
 from evals.tools import CANONICAL_TOOLS, UNAVAILABLE, ToolState, canonical_tool_name, tool_defs
 from evals.tools._bash import MAX_TIMEOUT_MS, parse_wrapper_output
 from evals.tools._common import MAX_OUTPUT_CHARS, truncate_output
-from evals.tools._files import Edit, EditError, apply_edits, format_numbered
+from evals.tools._files import format_numbered
+from evals.tools._sandbox_fs import Edit, EditError, apply_edits
 from evals.tools._search import format_tree, grep_argv
 from sandbox_support import build_image, docker_sandbox, sample_store
 
@@ -49,9 +50,21 @@ def sandbox_image() -> str:
     return SANDBOX_IMAGE or build_image(TEST_IMAGE_CONTEXT, TEST_IMAGE_REPOSITORY)
 
 
+def workspace(item: pytest.Item) -> str:
+    """The directory one test works in (its own, so tests sharing a container stay apart)."""
+    return "/repo/" + re.sub(r"[^A-Za-z0-9_]", "_", item.name)
+
+
 @pytest.fixture(scope="module")
-async def sandbox_env(sandbox_image: str) -> AsyncIterator[SandboxEnvironment]:
+async def sandbox_env(
+    sandbox_image: str, request: pytest.FixtureRequest
+) -> AsyncIterator[SandboxEnvironment]:
     async with docker_sandbox(sandbox_image, task_name="test-tools") as env:
+        # one round trip for every test's workspace, rather than one per test
+        roots = [workspace(item) for item in request.session.items
+                 if item.module is request.module]
+        made = await env.exec(["mkdir", "-p", *roots])
+        assert made.success, made.stderr
         yield env
 
 
@@ -103,17 +116,15 @@ class Agent:
 
 
 @pytest.fixture
-async def agent(sandbox_env: SandboxEnvironment, request: pytest.FixtureRequest) -> AsyncIterator[Agent]:
-    root = "/repo/" + re.sub(r"[^A-Za-z0-9_]", "_", request.node.name)
-    result = await sandbox_env.exec(["bash", "-c", f"rm -rf {root} && mkdir -p {root}"])
-    assert result.success, result.stderr
+async def agent(
+    sandbox_env: SandboxEnvironment, request: pytest.FixtureRequest
+) -> AsyncIterator[Agent]:
+    root = workspace(request.node)
     with sample_store():
         yield Agent(sandbox_env, root, tool_defs(CANONICAL_TOOLS, workdir=root))
 
 
 def state() -> ToolState:
-    from inspect_ai.util import store_as
-
     return store_as(ToolState)
 
 
@@ -321,6 +332,7 @@ async def test_write_creates_file_and_parents(agent: Agent) -> None:
     text = await agent.ok("Write", file_path=target, content="print('hi')\nünï\n")
     assert "created" in text
     assert await agent.cat(target) == "print('hi')\nünï\n"
+    assert target in state().read_files
     # a file the agent wrote counts as read: it can edit it at once
     await agent.ok("Edit", file_path=target, old_string="hi", new_string="bye")
     assert await agent.cat(target) == "print('bye')\nünï\n"
@@ -342,7 +354,7 @@ async def test_write_refuses_file_changed_since_read(agent: Agent) -> None:
     target = agent.path("moving.txt")
     await agent.sh("echo v1 > moving.txt")
     await agent.ok("Read", file_path=target)
-    await agent.sh("sleep 0.01; echo v2 > moving.txt")
+    await agent.sh("echo v2 > moving.txt && touch -d 'now + 5 seconds' moving.txt")
     assert "modified since" in await agent.fails("Write", file_path=target, content="v3")
     assert "modified since" in await agent.fails(
         "Edit", file_path=target, old_string="v2", new_string="v3"
@@ -557,15 +569,16 @@ async def test_bash_command_travels_on_stdin(agent: Agent) -> None:
 @pytest.mark.anyio
 async def test_bash_run_in_background(agent: Agent) -> None:
     started = time.monotonic()
-    text = await agent.ok("Bash", command="echo begin; sleep 1; echo finish",
+    text = await agent.ok("Bash", command="echo begin; sleep 1; echo finish; exit 5",
                           run_in_background=True)
     assert time.monotonic() - started < 5
     job = re.search(r"ID: (bash_\d+)", text)
     log = re.search(r"(/tmp/\S+\.log)", text)
     assert job and log, text
-    await agent.ok("Bash", command="sleep 2")
-    assert await agent.cat(log.group(1)) == "begin\nfinish\n"
-    assert (await agent.cat(log.group(1)[: -len(".log")] + ".sh.exit")).strip() == "0"
+    assert await agent.ok("Bash", command=f"cat {log.group(1)}") == "begin"
+    exit_file = log.group(1)[: -len(".log")] + ".sh.exit"
+    done = await agent.ok("Bash", command=f"sleep 1.2; cat {log.group(1)} {exit_file}")
+    assert done == "begin\nfinish\n5"
     assert state().background_jobs == 1
 
 
@@ -666,7 +679,11 @@ async def test_grep_count_head_limit_and_multiline(grep_repo: Agent) -> None:
     assert f"{agent.path('src/b.py')}:2" in text and "3 matching lines across 2 files" in text
     limited = await agent.ok("Grep", pattern="def", head_limit=1)
     assert limited.splitlines() == ["Found 2 files (showing the first 1)", agent.path("src/a.py")]
-    assert await agent.ok("Grep", pattern="Alpha.*sep", output_mode="content") == "No matches found"
+    lines = await agent.ok("Grep", pattern=".", output_mode="content", head_limit=2,
+                           path=agent.path("src/a.py"))
+    assert lines == "import os\ndef Alpha():\n\n... [1 more lines not shown] ..."
+    no_match = await agent.ok("Grep", pattern="Alpha.*sep", output_mode="content")
+    assert no_match == "No matches found"
     text = await agent.ok("Grep", pattern="Alpha.*sep", output_mode="content", multiline=True,
                           path=agent.path("src/a.py"))
     assert text == "def Alpha():\n    return os.sep"
@@ -678,7 +695,8 @@ async def test_grep_errors(grep_repo: Agent) -> None:
     assert "regex" in (await agent.fails("Grep", pattern="(unclosed")).lower()
     assert "nosuchtype" in await agent.fails("Grep", pattern="x", type="nosuchtype")
     assert "No such file" in await agent.fails("Grep", pattern="x", path=agent.path("nope"))
-    assert "bad" in (await agent.call("Grep", pattern="x", output_mode="bad")).error  # type: ignore[operator]
+    bad_mode = await agent.call("Grep", pattern="x", output_mode="bad")
+    assert bad_mode.error_type == "parsing" and "bad" in (bad_mode.error or "")
     assert "negative" in await agent.fails("Grep", pattern="x", **{"-A": -1})
 
 
@@ -755,7 +773,9 @@ async def test_todowrite_keeps_the_plan_without_touching_the_repo(agent: Agent) 
 
 @pytest.mark.anyio
 async def test_todowrite_validates_items(agent: Agent) -> None:
-    bad_status = await agent.call("TodoWrite", todos=[{"content": "a", "status": "done", "id": "1"}])
+    bad_status = await agent.call(
+        "TodoWrite", todos=[{"content": "a", "status": "done", "id": "1"}]
+    )
     assert bad_status.error_type == "parsing" and "done" in (bad_status.error or "")
     missing_id = await agent.call("TodoWrite", todos=[{"content": "a", "status": "pending"}])
     assert missing_id.error_type == "parsing" and "id" in (missing_id.error or "")

@@ -46,18 +46,20 @@ d=$(mktemp -d /tmp/.bash-tool.XXXXXXXXXX) || exit 97
 cat > "$d/cmd"
 mkfifo "$d/out" "$d/sig" || exit 97
 exec 4<>"$d/sig"
-{ stdbuf -o0 head -c "$nbytes" > "$d/head"; wc -lc > "$d/rest"; echo done 5<>"$d/sig" >&5; } < "$d/out" > /dev/null 2>&1 &
+{ stdbuf -o0 head -c "$nbytes" > "$d/head"; wc -lc > "$d/rest"; echo done 5<>"$d/sig" >&5; } \
+  < "$d/out" > /dev/null 2>&1 4>&- &
 note=
 if ! cd -- "$cwd" 2>/dev/null; then note=reset; cd -- "$home" 2>/dev/null || cd /; fi
 qd=$(printf %q "$d")
 timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c "trap 'pwd > $qd/cwd' EXIT
 . $qd/cmd
-__rc=\$?; pwd > $qd/cwd; exit \$__rc" bash < /dev/null > "$d/out" 2>&1
+__rc=\$?; pwd > $qd/cwd; exit \$__rc" bash < /dev/null > "$d/out" 2>&1 4>&-
 rc=$?
 drained=0; read -r -t DRAIN_WAIT -u 4 _ && drained=1
 read -r rest_lines rest_bytes < "$d/rest" 2>/dev/null || { rest_lines=0 rest_bytes=0; }
 newcwd=$(base64 -w0 < "$d/cwd" 2>/dev/null)
-printf '%s %s %s %s %s %s %s\n' "$marker" "$rc" "$drained" "${rest_lines:-0}" "${rest_bytes:-0}" "${note:--}" "${newcwd:--}"
+printf '%s %s %s %s %s %s %s\n' "$marker" "$rc" "$drained" "${rest_lines:-0}" \
+  "${rest_bytes:-0}" "${note:--}" "${newcwd:--}"
 cat "$d/head" 2>/dev/null
 rm -rf -- "$d"
 """.replace("KILL_GRACE", str(KILL_GRACE_S)).replace("DRAIN_WAIT", str(DRAIN_WAIT_S))
@@ -67,8 +69,8 @@ job=$1 cwd=$2 home=$3 dir=$4
 mkdir -p -- "$dir" || exit 97
 cat > "$dir/$job.sh"
 cd -- "$cwd" 2>/dev/null || cd -- "$home" 2>/dev/null || cd /
-setsid bash --noprofile --norc -c 'bash --noprofile --norc "$1"; echo $? > "$1.exit"' bash "$dir/$job.sh" \
-  > "$dir/$job.log" 2>&1 < /dev/null &
+setsid bash --noprofile --norc -c 'bash --noprofile --norc "$1"; echo $? > "$1.exit"' \
+  bash "$dir/$job.sh" > "$dir/$job.log" 2>&1 < /dev/null &
 echo $!
 """
 
@@ -131,7 +133,9 @@ def format_result(run: BashRun, timed_out: bool, secs: float, workdir: str) -> s
 BASH_PARAMS = params(
     ["command"],
     command=string("The shell command to run (bash)."),
-    timeout=number(f"Time limit in milliseconds (default {DEFAULT_TIMEOUT_MS}, max {MAX_TIMEOUT_MS})."),
+    timeout=number(
+        f"Time limit in milliseconds (default {DEFAULT_TIMEOUT_MS}, max {MAX_TIMEOUT_MS})."
+    ),
     description=string("A few words saying what the command does."),
     run_in_background=boolean(
         "Start the command detached and return at once with its id and log file path."

@@ -1,6 +1,10 @@
-"""Read, Write, Edit and MultiEdit: Claude Code's file tools, run against the sandbox."""
+"""Read, Write, Edit and MultiEdit: Claude Code's file tools, run against the sandbox.
 
-from dataclasses import dataclass
+Each call is one round trip to the in-sandbox helper (``_sandbox_fs.py``), which also holds
+the pure edit rules (``apply_edits``) so they are checked where the file is.
+"""
+
+import json
 from typing import Any
 
 from inspect_ai.tool import ToolDef, ToolError, ToolParam
@@ -15,6 +19,7 @@ from ._common import (
     run_fs,
     string,
 )
+from ._sandbox_fs import SAME, Edit
 from ._state import mark_read, tool_state
 
 READ_DEFAULT_LIMIT = 2000
@@ -30,7 +35,6 @@ MODIFIED = (
     "File has been modified since it was last read (by a command or another process). "
     "Read it again before writing to it."
 )
-SAME = "No changes to make: old_string and new_string are exactly the same."
 
 
 # ---------------------------------------------------------------- pure helpers
@@ -39,82 +43,6 @@ SAME = "No changes to make: old_string and new_string are exactly the same."
 def format_numbered(lines: list[str], first_line: int) -> str:
     """``cat -n`` layout: line number right-aligned in 6 columns, a tab, the text."""
     return "\n".join(f"{n:>6}\t{line}" for n, line in enumerate(lines, first_line))
-
-
-class EditError(ValueError):
-    """An edit that cannot be applied; the message is what the model sees."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    old_string: str
-    new_string: str
-    replace_all: bool = False
-
-
-def apply_edit(text: str, edit: Edit) -> tuple[str, int]:
-    """Apply one exact-string replacement; return the new text and where the first change starts."""
-    if edit.old_string == edit.new_string:
-        raise EditError(SAME)
-    if edit.old_string == "":
-        if text.strip():
-            raise EditError("Cannot create new file - file already exists.")
-        return edit.new_string, 0
-    count = text.count(edit.old_string)
-    if count == 0:
-        raise EditError(f"String to replace not found in file.\nString: {edit.old_string}")
-    if count > 1 and not edit.replace_all:
-        raise EditError(
-            f"Found {count} matches of the string to replace, but replace_all is false. To "
-            "replace all occurrences, set replace_all to true. To replace only one occurrence, "
-            f"provide more context to uniquely identify the instance.\nString: {edit.old_string}"
-        )
-    start = text.index(edit.old_string)
-    if edit.replace_all:
-        return text.replace(edit.old_string, edit.new_string), start
-    return text.replace(edit.old_string, edit.new_string, 1), start
-
-
-def apply_edits(text: str, edits: list[Edit]) -> tuple[str, int]:
-    """Apply edits in order, each on the previous result; all or nothing (raises EditError)."""
-    start = -1
-    applied_new: list[str] = []
-    for index, edit in enumerate(edits, 1):
-        prefix = f"Edit {index} of {len(edits)}: " if len(edits) > 1 else ""
-        if edit.old_string and any(edit.old_string in new for new in applied_new):
-            raise EditError(
-                f"{prefix}Cannot edit file: old_string is a substring of a new_string from a "
-                "previous edit."
-            )
-        try:
-            text, at = apply_edit(text, edit)
-        except EditError as ex:
-            raise EditError(prefix + str(ex)) from None
-        start = at if start < 0 else min(start, at)
-        applied_new.append(edit.new_string)
-    return text, max(start, 0)
-
-
-def split_line_endings(text: str) -> tuple[str, bool]:
-    """Text with LF endings, and whether the file used CRLF (so edits match what Read showed)."""
-    if "\r\n" in text:
-        return text.replace("\r\n", "\n"), True
-    return text, False
-
-
-def join_line_endings(text: str, crlf: bool) -> str:
-    return text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text
-
-
-def edit_snippet(text: str, start: int, changed: str, context: int = SNIPPET_CONTEXT) -> str:
-    """Numbered lines around an edit (the changed text plus ``context`` lines each side)."""
-    lines = text.split("\n")
-    if len(lines) > 1 and lines[-1] == "":
-        lines.pop()
-    first = text.count("\n", 0, start)
-    last = first + changed.count("\n")
-    lo, hi = max(0, first - context), min(len(lines), last + context + 1)
-    return format_numbered([line[:MAX_LINE_CHARS] for line in lines[lo:hi]], lo + 1)
 
 
 # ---------------------------------------------------------------- Read
@@ -251,44 +179,23 @@ def _preview(text: str, width: int = 50) -> str:
 
 
 async def _edit_file(path: str, edits: list[Edit], multi: bool) -> str:
-    """Load, check, apply all edits in memory, then write once (all or nothing)."""
-    loaded = await run_fs("load", path)
-    if not loaded["exists"]:
-        if edits[0].old_string != "":
-            raise ToolError(f"File does not exist: {path}")
-        text, crlf, expect = "", False, "new"
-    else:
-        error = loaded.get("error")
-        if error == "is_dir":
-            raise ToolError(f"{path} is a directory, not a file.")
-        if error in ("binary", "not_utf8"):
-            raise ToolError(f"{path} is not a UTF-8 text file; it cannot be edited here.")
-        if error:
-            raise ToolError(f"Cannot edit {path}: {error}")
-        read_at = tool_state().read_files.get(path)
-        if read_at is None:
-            raise ToolError(NOT_READ)
-        if loaded["mtime"] > read_at:
-            raise ToolError(MODIFIED)
-        text, crlf = split_line_endings(loaded["text"])
-        expect = str(loaded["mtime"])
-    if crlf:
-        edits = [
-            Edit(e.old_string.replace("\r\n", "\n"), e.new_string.replace("\r\n", "\n"),
-                 e.replace_all)
-            for e in edits
-        ]
-    try:
-        new_text, start = apply_edits(text, edits)
-    except EditError as ex:
-        raise ToolError(str(ex)) from None
+    """Check, apply all edits and write once, inside the sandbox in one round trip."""
+    payload = json.dumps([e.__dict__ for e in edits]).encode()
     answer = await run_fs(
-        "write", path, expect, input=join_line_endings(new_text, crlf).encode("utf-8")
+        "edit", path, _write_precondition(path), str(SNIPPET_CONTEXT), str(MAX_LINE_CHARS),
+        input=payload,
     )
-    if "error" in answer:
-        raise _write_error(path, "modified" if answer["error"] == "exists" else answer["error"])
+    if "edit_error" in answer:
+        raise ToolError(answer["edit_error"])
+    error = answer.get("error")
+    if error == "not_found":
+        raise ToolError(f"File does not exist: {path}")
+    if error in ("binary", "not_utf8"):
+        raise ToolError(f"{path} is not a UTF-8 text file; it cannot be edited here.")
+    if error:
+        raise _write_error(path, error)
     mark_read(path, answer["mtime"])
-    if not loaded["exists"]:
+    if answer["created"]:
         return f"File created successfully at: {path}"
     if multi:
         done = "\n".join(
@@ -302,7 +209,7 @@ async def _edit_file(path: str, edits: list[Edit], multi: bool) -> str:
             f"The file {path} has been updated. All occurrences of {e.old_string!r} were "
             f"replaced with {e.new_string!r}."
         )
-    snippet = edit_snippet(new_text, start, e.new_string)
+    snippet = format_numbered(answer["snippet"], answer["snippet_start"])
     return (
         f"The file {path} has been updated. Here's the result of running `cat -n` on a "
         f"snippet of the edited file:\n{clean_text(snippet)}"

@@ -114,9 +114,11 @@ def op_glob(base, pattern, limit):
         return {"error": "not_dir"}
     if os.path.isabs(pattern):
         found = globlib.glob(pattern, recursive=True)
+    elif sys.version_info >= (3, 10):
+        found = globlib.glob(pattern, root_dir=base, recursive=True)
+        found = [os.path.join(base, p) for p in found]
     else:
-        found = [os.path.join(base, p) for p in globlib.glob(pattern, root_dir=base, recursive=True)] \
-            if sys.version_info >= (3, 10) else globlib.glob(os.path.join(base, pattern), recursive=True)
+        found = globlib.glob(os.path.join(globlib.escape(base), pattern), recursive=True)
     skip_git = ".git" not in pattern
     files = []
     for p in found:
@@ -251,7 +253,7 @@ def snippet_lines(text, start, changed, context, max_line):
 
 def op_edit(path, expect, context, max_line):
     edits = [Edit(e["old_string"], e["new_string"], bool(e.get("replace_all", False)))
-             for e in json.loads(sys.stdin.read())]
+             for e in json.loads(sys.stdin.buffer.read())]
     kind, st = kind_of(path)
     if kind is None:
         if edits[0].old_string != "":
@@ -296,8 +298,8 @@ def op_edit(path, expect, context, max_line):
 def main(argv):
     op, args = argv[0], argv[1:]
     if op == "read":
-        path, offset, limit, max_line, max_chars, max_bytes = args
-        return op_read(path, int(offset), int(limit), int(max_line), int(max_chars), int(max_bytes))
+        path, numbers = args[0], [int(a) for a in args[1:]]
+        return op_read(path, *numbers)
     if op == "write":
         return op_write(args[0], args[1])
     if op == "edit":

@@ -152,7 +152,8 @@ d=$(mktemp -d /tmp/.grep-tool.XXXXXXXXXX) || exit 97
 "$@" 2>"$d/err" < /dev/null | { head -c "$nbytes" > "$d/out"; wc -lc > "$d/rest"; }
 rc=${PIPESTATUS[0]}
 read -r rest_lines rest_bytes < "$d/rest" || { rest_lines=0 rest_bytes=0; }
-printf '%s %s %s %s\n' "$rc" "${rest_lines:-0}" "${rest_bytes:-0}" "$(head -c 4000 "$d/err" | base64 -w0)"
+err=$(head -c 4000 "$d/err" | base64 -w0)
+printf '%s %s %s %s\n' "$rc" "${rest_lines:-0}" "${rest_bytes:-0}" "$err"
 cat "$d/out"
 rm -rf -- "$d"
 """
@@ -177,7 +178,9 @@ GREP_PARAMS = params(
         "-i": boolean("Case-insensitive search."),
     },
     head_limit=integer("Show only the first N lines or entries of the result."),
-    multiline=boolean("Let patterns span lines; `.` also matches newlines (rg -U --multiline-dotall)."),
+    multiline=boolean(
+        "Let patterns span lines; `.` also matches newlines (rg -U --multiline-dotall)."
+    ),
 )
 
 
@@ -197,7 +200,9 @@ async def grep(workdir: str, **args: Any) -> str:
     try:
         result = await sandbox().exec(cmd, cwd="/", timeout=FS_TIMEOUT)
     except TimeoutError:
-        raise ToolError(f"Grep timed out after {FS_TIMEOUT} s; narrow the path or pattern.") from None
+        raise ToolError(
+            f"Grep timed out after {FS_TIMEOUT} s; narrow the path or pattern."
+        ) from None
     header, _, output = result.stdout.partition("\n")
     rc, rest_lines, rest_bytes, err64 = (header.split(" ", 3) + ["", "", "", ""])[:4]
     stderr = base64.b64decode(err64).decode("utf-8", "replace").strip() if err64 else ""

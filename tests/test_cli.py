@@ -1,0 +1,97 @@
+"""The command line as a user meets it: exit codes, JSON output, clear errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+DATA = Path(__file__).parent / "data" / "families"
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: int = 1500) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / args[0]), *args[1:]], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=timeout,
+    )  # fmt: skip
+
+
+def test_validate_every_fixture_discriminates(tmp_path):
+    """`evals validate --json`: oracle resolves and no-op leaves unresolved every real fixture."""
+    result = cli("evals", "validate", "--json", "--log-dir", str(tmp_path / "logs"))
+    rows = json.loads(result.stdout)
+    from evals.fixtures import load_all
+
+    assert {(r["family"], r["fixture"]) for r in rows} == {(f.family, f.id) for f in load_all()}
+    bad = [r for r in rows if (r["oracle"], r["noop"]) != ("resolved", "unresolved")]
+    assert not bad, bad
+    assert set(rows[0]) == {"fixture", "family", "oracle", "noop"}
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_validate_fails_when_a_fixture_does_not_discriminate(tmp_path):
+    family = tmp_path / "tasks" / "toy"
+    shutil.copytree(DATA / "toy", family)
+    solution = family / "fixtures" / "calc_total" / "solution"
+    shutil.copy(solution / "wrong.patch", solution / "reference.patch")
+    result = cli("evals", "validate", "--json", "--tasks-dir", str(tmp_path / "tasks"),
+                 "--log-dir", str(tmp_path / "logs"))  # fmt: skip
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {"fixture": "calc_total", "family": "toy", "oracle": "unresolved", "noop": "unresolved"}
+    ]
+
+
+def test_fixture_with_a_missing_part_is_named(tmp_path):
+    family = tmp_path / "tasks" / "toy"
+    shutil.copytree(DATA / "toy", family)
+    shutil.rmtree(family / "fixtures" / "calc_total" / "tests")
+    result = cli("evals", "validate", "--tasks-dir", str(tmp_path / "tasks"))
+    assert result.returncode == 2
+    assert "calc_total: missing tests" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_personas_lists_both_documents():
+    result = cli("evals", "personas", "--json")
+    assert result.returncode == 0
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert set(rows) == {"backend", "backend-developer"}
+    assert rows["backend-developer"]["tools"] == ["Read", "Write", "Edit", "Bash", "Grep", "Glob"]
+    assert rows["backend"]["prompt_chars"] > 1000
+
+
+def test_broken_persona_is_one_clear_line(tmp_path):
+    root = tmp_path / "root"
+    (root / "personas").mkdir(parents=True)
+    (root / "personas" / "odd.md").write_text("---\nname: odd\ntools: Read, Teleport\n---\nHi\n")
+    result = cli("evals", "personas", env={"EVALS_ROOT": str(root)})
+    assert result.returncode == 2
+    assert "odd.md: unknown tool name(s): Teleport" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_inspect_eval_with_unknown_persona_has_no_traceback():
+    result = cli("inspect", "eval", "tasks/db_optimize", "-T", "persona=nobody", "--model", "replay/noop",
+                 "--log-dir", "/tmp/evals-unused-logs")  # fmt: skip
+    assert result.returncode != 0
+    assert "unknown persona 'nobody'" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_unknown_scripted_model_is_explained():
+    result = cli("inspect", "eval", "tasks/db_optimize", "--model", "replay/genius", "--log-dir", "/tmp/evals-unused-logs")
+    assert result.returncode != 0
+    assert "replay/oracle" in result.stdout + result.stderr
+
+
+def test_doctor_reports_everything_present():
+    result = cli("evals", "doctor")
+    assert result.returncode == 0, result.stdout
+    for check in ("docker engine", "docker compose", "personas", "fixtures", "base image", "fixture images"):
+        assert check in result.stdout
