@@ -121,8 +121,9 @@ def _download_wheels(lock: Path, dest: Path, log: Log) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
-            "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
-            "--abi", "cp311", "--platform", "manylinux_2_17_x86_64",
+            "--only-binary=:all:", "--python-version", "3.11.2", "--implementation", "cp",
+            "--abi", "cp311", "--abi", "abi3", "--platform", "manylinux_2_17_x86_64",
+            "--platform", "manylinux_2_34_x86_64",
             "--platform", "manylinux2014_x86_64", "--platform", "manylinux_2_28_x86_64",
             "-r", str(lock),
         ]  # fmt: skip

@@ -110,6 +110,17 @@ async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
     return untar_tree(data)
 
 
+async def stop_agent_processes(env: SandboxEnvironment) -> None:
+    """Kill everything the agent left running, so nothing it started acts during grading.
+
+    (This ends the agent's container: its init exits with its last child.)
+    """
+    try:
+        await env.exec(["sh", "-c", "kill -9 -1"], timeout=30)
+    except Exception:
+        pass  # the container going away mid-call is the expected outcome
+
+
 async def _put_tree(env: SandboxEnvironment, files: dict[str, bytes], target: str) -> None:
     archive = f"/tmp/.evals-{secrets.token_hex(8)}.tar"
     await env.write_file(archive, tar_bytes(files))
@@ -195,6 +206,7 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
         changes = ChangeSet(accepted={})
         try:
             final = await snapshot_repo(sandbox())
+            await stop_agent_processes(sandbox())
             changes = select_changes(pristine, final, fixture.source)
             grader = sandbox(GRADER)
             await prepare_grader(grader, fixture, changes)

@@ -96,9 +96,15 @@ def family_task(
     token_limit: int = DEFAULT_TOKEN_LIMIT,
     time_limit: int = DEFAULT_TIME_LIMIT,
     build_images: bool = True,
+    **unknown: object,
 ) -> Task:
     """The Task for a family: every fixture (or the chosen ones) for one persona variant."""
     family_dir = Path(family_dir)
+    if unknown:
+        raise VariantError(
+            f"unknown task parameter(s) {', '.join(f'-T {k}' for k in sorted(unknown))}: known are "
+            "persona, tools, fixtures, message_limit, token_limit, time_limit"
+        )
     variant = resolve_variant(persona, tools)
     loaded = load_family(family_dir)
     if fixtures:

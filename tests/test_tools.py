@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from inspect_ai.model import ChatMessageAssistant
-from inspect_ai.model._call_tools import execute_tools
+from inspect_ai.model import ChatMessageAssistant, execute_tools
 from inspect_ai.tool import ToolCall, ToolDef, ToolError
 from inspect_ai.util import SandboxEnvironment, store, store_as
 
@@ -24,17 +23,13 @@ from evals.tools._common import MAX_OUTPUT_CHARS, truncate_output
 from evals.tools._files import format_numbered
 from evals.tools._sandbox_fs import Edit, EditError, apply_edits
 from evals.tools._search import format_tree, grep_argv
-from sandbox_support import build_image, docker_sandbox, sample_store
+from evals.images import ensure_stack_image
+from sandbox_support import docker_sandbox, sample_store
 
 pytestmark = pytest.mark.docker
 
-SANDBOX_IMAGE: str | None = None
-"""Image the tools are tested in. None: build tests/images/tools (tagged
-TEST_IMAGE_REPOSITORY:<content hash>). Set an existing tag (e.g. the project's main sandbox
-image) to test the tools there instead."""
-
-TEST_IMAGE_CONTEXT = Path(__file__).parent / "images" / "tools"
-TEST_IMAGE_REPOSITORY = "evals-tools-test"
+SANDBOX_STACK = "python-web"
+"""The tools are tested in the project's main sandbox image (built once, content-hash tag)."""
 
 
 # ---------------------------------------------------------------- fixtures
@@ -47,7 +42,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def sandbox_image() -> str:
-    return SANDBOX_IMAGE or build_image(TEST_IMAGE_CONTEXT, TEST_IMAGE_REPOSITORY)
+    return ensure_stack_image(SANDBOX_STACK)[0]
 
 
 def workspace(item: pytest.Item) -> str:
@@ -760,7 +755,7 @@ async def test_todowrite_keeps_the_plan_without_touching_the_repo(agent: Agent) 
     before = await agent.sh("ls -la")
     todos = [
         {"content": "Reproduce the bug", "status": "completed", "id": "1"},
-        {"content": "Fix the query", "status": "in_progress", "id": "2"},
+        {"content": "Fix the query", "status": "in_progress", "id": "2", "priority": "high"},
         {"content": "Run the tests", "status": "pending", "id": "3"},
     ]
     text = await agent.ok("TodoWrite", todos=todos)

@@ -5,6 +5,7 @@ the pure edit rules (``apply_edits``) so they are checked where the file is.
 """
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from inspect_ai.tool import ToolDef, ToolError, ToolParam
@@ -126,7 +127,6 @@ def _write_error(path: str, error: str) -> ToolError:
         "not_regular": f"{path} is not a regular file.",
         "parent_not_dir": f"A parent of {path} is not a directory.",
         "permission": f"Permission denied writing {path}.",
-        "exists": f"{path} was created by someone else in the meantime; Read it first.",
     }
     return ToolError(messages.get(error, f"Cannot write {path}: {error}"))
 
@@ -180,7 +180,7 @@ def _preview(text: str, width: int = 50) -> str:
 
 async def _edit_file(path: str, edits: list[Edit], multi: bool) -> str:
     """Check, apply all edits and write once, inside the sandbox in one round trip."""
-    payload = json.dumps([e.__dict__ for e in edits]).encode()
+    payload = json.dumps([asdict(e) for e in edits]).encode()
     answer = await run_fs(
         "edit", path, _write_precondition(path), str(SNIPPET_CONTEXT), str(MAX_LINE_CHARS),
         input=payload,

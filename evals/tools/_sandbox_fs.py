@@ -7,14 +7,17 @@ JSON object on stdout. It imports nothing from the project: keep it standalone, 
 
 Operations (argv after OP):
   read PATH OFFSET LIMIT MAX_LINE MAX_CHARS MAX_BYTES  selected lines of a text file
-  write PATH EXPECT                                     stdin -> PATH; EXPECT is "new" (must not
-                                                        exist), "unread" (may not overwrite),
-                                                        "any", or an mtime_ns (must not be newer)
-  edit PATH EXPECT SNIPPET_CONTEXT MAX_LINE             apply the JSON list of edits on stdin
-                                                        all or nothing, in one round trip
+  write PATH EXPECT                                     stdin -> PATH. EXPECT is "unread" (an
+                                                        existing file may not be overwritten)
+                                                        or the mtime_ns the agent last saw (the
+                                                        file must not be newer)
+  edit PATH EXPECT SNIPPET_CONTEXT MAX_LINE             apply the JSON list of edits on stdin,
+                                                        all or nothing (EXPECT as for write)
   glob BASE PATTERN LIMIT                               files matching PATTERN, newest first
   ls PATH LIMIT IGNORE_JSON                             breadth-first listing, hidden names skipped
 """
+
+from __future__ import annotations
 
 import fnmatch
 import glob as globlib
@@ -23,20 +26,16 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 SNIFF_BYTES = 8192
+"""A NUL byte in this many leading bytes marks a file as binary."""
 
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj, ensure_ascii=True))
-
-
-def kind_of(path):
+def kind_of(path: str) -> tuple[str | None, os.stat_result | None]:
+    """("file" | "dir" | "other" | None, stat) for a path, following symlinks."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        return None, None
-    except NotADirectoryError:
+    except (FileNotFoundError, NotADirectoryError):
         return None, None
     if stat.S_ISDIR(st.st_mode):
         return "dir", st
@@ -45,52 +44,53 @@ def kind_of(path):
     return "other", st
 
 
-def is_binary(head):
+def is_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
-def op_read(path, offset, limit, max_line, max_chars, max_bytes):
+def op_read(
+    path: str, offset: int, limit: int, max_line: int, max_chars: int, max_bytes: int
+) -> dict[str, Any]:
+    """Lines offset..offset+limit-1 (cut to max_line chars), streaming, plus the line count.
+
+    Refuses a file over max_bytes (0: no limit) or a selection over max_chars (with its
+    size, so the host can say how much too big it is).
+    """
     kind, st = kind_of(path)
-    if kind is None:
+    if kind is None or st is None:
         return {"error": "not_found"}
     if kind != "file":
         return {"error": "is_dir" if kind == "dir" else "not_regular"}
     if max_bytes and st.st_size > max_bytes:
         return {"error": "too_big", "size": st.st_size}
-    selected, chars, total, over = [], 0, 0, False
+    selected: list[str] = []
+    chars = total = 0
     with open(path, "rb") as f:
         if is_binary(f.read(SNIFF_BYTES)):
             return {"error": "binary", "size": st.st_size}
         f.seek(0)
         for total, raw in enumerate(f, 1):
-            if offset <= total < offset + limit and not over:
-                line = raw.decode("utf-8", "replace").rstrip("\n").rstrip("\r")
-                line = line[:max_line]
-                chars += len(line) + 8
-                if chars > max_chars:
-                    over = True
-                    selected = []
-                else:
+            if offset <= total < offset + limit:
+                line = raw.decode("utf-8", "replace").rstrip("\n").rstrip("\r")[:max_line]
+                chars += len(line) + 8  # with the "%6d\t" prefix and newline
+                if chars <= max_chars:
                     selected.append(line)
-            elif over and offset <= total < offset + limit:
-                chars += min(len(raw), max_line) + 8
-    if over:
+    if chars > max_chars:
         return {"error": "too_long", "chars": chars}
     return {"mtime": st.st_mtime_ns, "size": st.st_size, "total": total, "lines": selected}
 
 
-def op_write(path, expect):
+def op_write(path: str, expect: str) -> dict[str, Any]:
+    """Write stdin to path (creating parents) unless the read-before-write rule forbids it."""
     kind, st = kind_of(path)
     if kind == "dir":
         return {"error": "is_dir"}
     if kind == "other":
         return {"error": "not_regular"}
-    exists = kind == "file"
-    if exists and expect == "new":
-        return {"error": "exists"}
+    exists = kind == "file" and st is not None
     if exists and expect == "unread":
         return {"error": "not_read"}
-    if exists and expect not in ("new", "unread", "any") and st.st_mtime_ns > int(expect):
+    if exists and expect != "unread" and st.st_mtime_ns > int(expect):
         return {"error": "modified"}
     data = sys.stdin.buffer.read()
     parent = os.path.dirname(path)
@@ -106,7 +106,8 @@ def op_write(path, expect):
     return {"created": not exists, "mtime": os.stat(path).st_mtime_ns, "bytes": len(data)}
 
 
-def op_glob(base, pattern, limit):
+def op_glob(base: str, pattern: str, limit: int) -> dict[str, Any]:
+    """Regular files matching pattern under base, newest first (hidden names only if named)."""
     kind, _ = kind_of(base)
     if kind is None:
         return {"error": "not_found"}
@@ -120,7 +121,7 @@ def op_glob(base, pattern, limit):
     else:
         found = globlib.glob(os.path.join(globlib.escape(base), pattern), recursive=True)
     skip_git = ".git" not in pattern
-    files = []
+    files: list[tuple[int, str]] = []
     for p in found:
         p = os.path.normpath(p)
         if skip_git and "/.git/" in p + "/":
@@ -135,17 +136,19 @@ def op_glob(base, pattern, limit):
     return {"total": len(files), "files": [p for _, p in files[:limit]]}
 
 
-def ignored(name, rel, patterns):
+def ignored(name: str, rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in patterns)
 
 
-def op_ls(path, limit, patterns):
+def op_ls(path: str, limit: int, patterns: list[str]) -> dict[str, Any]:
+    """Up to limit entries under path, breadth first, skipping hidden names and __pycache__."""
     kind, _ = kind_of(path)
     if kind is None:
         return {"error": "not_found"}
     if kind != "dir":
         return {"error": "not_dir"}
-    entries, queue, truncated = [], [""], False
+    entries: list[str] = []
+    queue, truncated = [""], False
     while queue and not truncated:
         rel_dir = queue.pop(0)
         try:
@@ -185,7 +188,7 @@ class Edit:
     replace_all: bool = False
 
 
-def apply_edit(text, edit):
+def apply_edit(text: str, edit: Edit) -> tuple[str, int]:
     """Apply one exact-string replacement; return the new text and where the change starts."""
     if edit.old_string == edit.new_string:
         raise EditError(SAME)
@@ -207,13 +210,13 @@ def apply_edit(text, edit):
     return text.replace(edit.old_string, edit.new_string, -1 if edit.replace_all else 1), start
 
 
-def apply_edits(text, edits):
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, int]:
     """Apply edits in order, each on the previous result; all or nothing (raises EditError).
 
     Returns the new text and where the first edit's change starts.
     """
     first = 0
-    applied_new = []
+    applied_new: list[str] = []
     for index, edit in enumerate(edits, 1):
         prefix = "Edit %d of %d: " % (index, len(edits)) if len(edits) > 1 else ""
         if edit.old_string and any(edit.old_string in new for new in applied_new):
@@ -229,18 +232,20 @@ def apply_edits(text, edits):
     return text, first
 
 
-def split_line_endings(text):
+def split_line_endings(text: str) -> tuple[str, bool]:
     """Text with LF endings, and whether the file used CRLF (Read shows lines without CR)."""
     if "\r\n" in text:
         return text.replace("\r\n", "\n"), True
     return text, False
 
 
-def join_line_endings(text, crlf):
+def join_line_endings(text: str, crlf: bool) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text
 
 
-def snippet_lines(text, start, changed, context, max_line):
+def snippet_lines(
+    text: str, start: int, changed: str, context: int, max_line: int
+) -> tuple[int, list[str]]:
     """(first line number, lines) around an edit: the changed text plus context each side."""
     lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
@@ -251,7 +256,8 @@ def snippet_lines(text, start, changed, context, max_line):
     return lo + 1, [line[:max_line] for line in lines[lo:hi]]
 
 
-def op_edit(path, expect, context, max_line):
+def op_edit(path: str, expect: str, context: int, max_line: int) -> dict[str, Any]:
+    """Check the read-before-write rule, apply all edits in memory, then write once."""
     edits = [Edit(e["old_string"], e["new_string"], bool(e.get("replace_all", False)))
              for e in json.loads(sys.stdin.buffer.read())]
     kind, st = kind_of(path)
@@ -259,7 +265,7 @@ def op_edit(path, expect, context, max_line):
         if edits[0].old_string != "":
             return {"error": "not_found"}
         text, crlf, exists = "", False, False
-    elif kind != "file":
+    elif kind != "file" or st is None:
         return {"error": "is_dir" if kind == "dir" else "not_regular"}
     else:
         if expect == "unread":
@@ -295,7 +301,7 @@ def op_edit(path, expect, context, max_line):
             "snippet_start": first, "snippet": lines}
 
 
-def main(argv):
+def main(argv: list[str]) -> dict[str, Any]:
     op, args = argv[0], argv[1:]
     if op == "read":
         path, numbers = args[0], [int(a) for a in args[1:]]
@@ -313,8 +319,9 @@ def main(argv):
 
 if __name__ == "__main__":
     try:
-        emit(main(sys.argv[1:]))
+        answer = main(sys.argv[1:])
     except PermissionError as ex:
-        emit({"error": "permission", "detail": str(ex)})
+        answer = {"error": "permission", "detail": str(ex)}
     except OSError as ex:
-        emit({"error": "os", "detail": str(ex)})
+        answer = {"error": "os", "detail": str(ex)}
+    sys.stdout.write(json.dumps(answer, ensure_ascii=True))

@@ -9,6 +9,8 @@ from ._common import make_tool_def, params
 from ._state import tool_state
 
 STATUSES = ("pending", "in_progress", "completed")
+#: Claude Code's own TodoWrite (mid-2025) also sends a priority; accepted, kept, optional.
+PRIORITIES = ("high", "medium", "low")
 
 TODOWRITE_PARAMS = params(
     ["todos"],
@@ -22,6 +24,8 @@ TODOWRITE_PARAMS = params(
                 "status": ToolParam(type="string", enum=list(STATUSES),
                                     description="pending, in_progress or completed."),
                 "id": ToolParam(type="string", description="A stable identifier for the item."),
+                "priority": ToolParam(type="string", enum=list(PRIORITIES),
+                                      description="Optional: high, medium or low."),
             },
             required=["content", "status", "id"],
             additionalProperties=False,
@@ -40,7 +44,8 @@ def validate_todos(todos: list[dict[str, Any]]) -> list[dict[str, str]]:
     duplicates = [k for k, n in Counter(t["id"] for t in todos).items() if n > 1]
     if duplicates:
         raise ToolError(f"Todo ids must be unique; repeated: {', '.join(map(str, duplicates))}.")
-    return [{"content": t["content"], "status": t["status"], "id": t["id"]} for t in todos]
+    keys = ("content", "status", "id", "priority")
+    return [{k: t[k] for k in keys if k in t} for t in todos]
 
 
 def summary(todos: list[dict[str, str]]) -> str:
