@@ -12,12 +12,14 @@ import datetime as dt
 
 from inspect_ai.agent import AgentPrompt, as_solver, react
 from inspect_ai.log import transcript
+from inspect_ai.model import ChatMessageAssistant
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import LimitExceededError
 
 from .fixtures import WORKDIR
 from .personas import Persona
 from .tools import tool_defs
+from .tools._state import tool_state
 
 
 def environment_facts(workdir: str = WORKDIR, today: dt.date | None = None) -> str:
@@ -56,16 +58,30 @@ def infra_guard(inner: Solver) -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         try:
-            return await inner(state, generate)
+            state = await inner(state, generate)
         except LimitExceededError:
+            record_tool_use(state)
             raise
         except Exception as ex:
             message = f"{type(ex).__name__}: {ex}"
             state.metadata[INFRA_ERROR_KEY] = message
             transcript().info(f"infrastructure failure during the agent's run: {message}")
-            return state
+        record_tool_use(state)
+        return state
 
     return solve
+
+
+def record_tool_use(state: TaskState) -> None:
+    """Tool calls by name and web calls answered "unavailable", kept in the sample's metadata
+    so reports can read them from sample summaries without loading whole transcripts."""
+    counts: dict[str, int] = {}
+    for message in state.messages:
+        if isinstance(message, ChatMessageAssistant):
+            for call in message.tool_calls or []:
+                counts[call.function] = counts.get(call.function, 0) + 1
+    state.metadata["tool_calls"] = counts
+    state.metadata["web_unavailable"] = sum(tool_state().web_unavailable.values())
 
 
 def persona_agent(persona: Persona | None, tools: tuple[str, ...], workdir: str = WORKDIR) -> Solver:

@@ -199,5 +199,67 @@ def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
     sys.exit(run_demo(chosen, family, log_dir))
 
 
+@main.command()
+@click.option("--model", "models", multiple=True, required=True, help="Model(s) to run, e.g. anthropic/claude-sonnet-4-5 or replay/oracle.")
+@click.option("--epochs", default=1, show_default=True, help="Runs of each fixture per variant.")
+@click.option("--families", multiple=True, help="Task families (default: all).")
+@click.option("--fixtures", default=None, help="Comma-separated fixture ids (default: all).")
+@click.option("--log-dir", default="logs/matrix", show_default=True, help="Run again with the same folder to resume.")
+@click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@friendly
+def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixtures: str | None,
+           log_dir: str, tasks_dir: Path | None) -> None:
+    """Run every persona x tool-set variant (and the no-persona control) as one eval set."""
+    from .docker_engine import require_engine
+    from .matrix import run_matrix
+    from .paths import TASKS_DIR
+
+    require_engine()
+    success, count = run_matrix(
+        list(models), log_dir, list(families) or None, epochs, fixtures=fixtures,
+        tasks_dir=tasks_dir or TASKS_DIR,
+        display=None if sys.stdout.isatty() else "plain",
+    )  # fmt: skip
+    state = "complete" if success else "incomplete (run the same command again to resume)"
+    err.print(f"matrix {state}: {count} task runs in {log_dir}; report: evals leaderboard {log_dir}")
+    sys.exit(0 if success else 1)
+
+
+@main.command()
+@click.argument("log_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="results", show_default=True, type=click.Path(path_type=Path))
+@click.option("--prices", type=click.Path(path_type=Path), default=None, help="Extra model price table (YAML).")
+@friendly
+def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None) -> None:
+    """Write leaderboard.md, leaderboard.html and PNG charts from harness logs."""
+    import time
+
+    from .leaderboard import build_report, overall_markdown, pairs_markdown, write_report
+    from .logdata import load_samples
+    from .paths import PERSONAS_DIR
+    from .personas import load_personas
+    from .prices import load_prices
+
+    started = time.perf_counter()
+    with err.status("reading logs..."):
+        data = load_samples(list(log_dirs), load_prices(prices))
+        report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped)
+        written = write_report(report, out_dir)
+    for line in data.skipped:
+        err.print(f"[yellow]skipped[/] {line}", highlight=False)
+    print(overall_markdown(report))
+    print()
+    print(pairs_markdown(report))
+    if report.scripted:
+        print()
+        from .leaderboard import SCRIPTED_NOTE
+
+        print(f"Note: {SCRIPTED_NOTE}")
+    err.print(
+        f"{len(data.samples)} samples -> {', '.join(str(p) for p in written)} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,67 @@
+"""What each persona claims to be good at, and which task families measure it.
+
+The claims are read from the persona's own text (description and prompt) with a small table
+of expertise areas and the phrases that claim them; each area names the families that test it.
+Pure: text in, claims out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .personas import Persona
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    patterns: tuple[str, ...]
+    families: tuple[str, ...]
+
+
+#: expertise area -> phrases that claim it (regex, case-insensitive) -> families measuring it
+AREAS: tuple[Area, ...] = (
+    Area("API design", (r"\bAPI design\b", r"\bREST", r"OpenAPI", r"API (development|documentation)",
+                        r"APIs following"), ("api_design",)),
+    Area("database optimisation", (r"query optimi[sz]ation", r"indexing", r"database (optimi[sz]ation|design)",
+                                   r"\bORMs?\b", r"SQLAlchemy"), ("db_optimize",)),
+    Area("SQL injection / input validation", (r"SQL injection", r"input validation", r"sanitization"), ("security",)),
+    Area("security", (r"\bsecurity\b", r"encryption", r"hashing", r"secure storage", r"vulnerability"), ("security",)),
+    Area("authentication & authorisation", (r"authenticat", r"authori[sz]ation", r"\bJWT\b", r"OAuth", r"RBAC"), ("auth", "security")),
+    Area("caching", (r"\bcach",), ("caching",)),
+    Area("rate limiting", (r"rate limit",), ("rate_limit",)),
+    Area("message queues", (r"message queue", r"RabbitMQ", r"Kafka", r"Pub/Sub", r"event-driven", r"\bSQS\b"), ("messaging",)),
+    Area("migrations", (r"migration",), ("migrations",)),
+    Area("concurrency & consistency", (r"concurren", r"race condition", r"transaction", r"Unit of Work", r"locking"), ("concurrency",)),
+    Area("error handling", (r"error handling",), ("api_design",)),
+    Area("scalability & load balancing", (r"scalab", r"load balanc", r"horizontal scaling"), ()),
+    Area("monitoring & logging", (r"monitoring", r"logging", r"metrics collection", r"Prometheus"), ()),
+    Area("microservices & architecture", (r"microservice", r"hexagonal", r"clean architecture", r"CQRS"), ()),
+    Area("containers, cloud & CI/CD", (r"Docker", r"Kubernetes", r"\bAWS\b", r"CI/CD", r"serverless"), ()),
+    Area("GraphQL / gRPC", (r"GraphQL", r"gRPC"), ()),
+    Area("other stacks (Node.js, Java, Go, C#)", (r"Node\.js", r"Spring Boot", r"\bGo\b", r"\.NET", r"Express"), ()),
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    area: str
+    evidence: str
+    """the first phrase in the document that claims it"""
+    families: tuple[str, ...]
+    """families that exist and measure it (empty: unmeasured)"""
+
+
+def persona_claims(persona: Persona, existing_families: list[str] | set[str]) -> list[Claim]:
+    """The areas a persona's text claims, each with the existing families that measure it."""
+    text = f"{persona.description}\n{persona.system_prompt}"
+    claims = []
+    for area in AREAS:
+        for pattern in area.patterns:
+            match = re.search(pattern, text, flags=re.IGNORECASE)
+            if match:
+                families = tuple(f for f in area.families if f in existing_families)
+                claims.append(Claim(area.name, match.group(0), families))
+                break
+    return claims

@@ -1,0 +1,78 @@
+"""`evals matrix`: every persona × tool-set variant on every family, as one Inspect `eval_set`.
+
+Variants: each persona with its own tools, with every other persona's tools, with the minimal
+set; and the no-persona control (minimal tools). `eval_set` makes the run resumable (run the
+same command again after an interruption: finished work is kept, the rest runs) and retries
+failed samples.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from inspect_ai import Task, eval_set
+
+from .errors import HarnessError
+from .fixtures import family_names
+from .paths import PERSONAS_DIR, TASKS_DIR
+from .personas import load_personas
+
+
+def matrix_variants(persona_names: list[str]) -> list[tuple[str, str]]:
+    """(persona, tools) pairs; names come out as `backend`, `backend+tools:minimal`, ..."""
+    pairs = [(p, t) for p in persona_names for t in [*persona_names, "minimal"]]
+    return [*pairs, ("none", "minimal")]
+
+
+def family_task_function(family: str, tasks_dir: Path = TASKS_DIR):  # type: ignore[no-untyped-def]
+    """The @task function in tasks/<family>/<family>.py (so eval_set can recreate the task)."""
+    path = tasks_dir / family / f"{family}.py"
+    if not path.is_file():
+        raise HarnessError(f"{path}: missing (a family folder needs its @task file)")
+    name = f"evals_family_{family}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    function = getattr(module, family, None)
+    if function is None:
+        raise HarnessError(f"{path}: has no @task function named '{family}'")
+    return function
+
+
+def matrix_tasks(
+    families: list[str], variants: list[tuple[str, str]], fixtures: str | None = None,
+    tasks_dir: Path = TASKS_DIR, **limits: int,
+) -> list[Task]:
+    tasks = []
+    for family in families:
+        function = family_task_function(family, tasks_dir)
+        for persona, tools in variants:
+            tasks.append(function(persona=persona, tools=tools, fixtures=fixtures, **limits))
+    return tasks
+
+
+def run_matrix(
+    models: list[str], log_dir: str, families: list[str] | None = None, epochs: int = 1,
+    personas: list[str] | None = None, fixtures: str | None = None, retry_attempts: int = 3,
+    max_tasks: int | None = None, display: str | None = None, tasks_dir: Path = TASKS_DIR,
+    **limits: int,
+) -> tuple[bool, int]:
+    """Run (or resume) the matrix. Returns (every task finished, number of tasks)."""
+    chosen = families or family_names(tasks_dir)
+    unknown = sorted(set(chosen) - set(family_names(tasks_dir)))
+    if unknown:
+        raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(family_names(tasks_dir))})")
+    names = personas or list(load_personas(PERSONAS_DIR))
+    tasks = matrix_tasks(chosen, matrix_variants(names), fixtures, tasks_dir, **limits)
+    success, _ = eval_set(
+        tasks, log_dir=log_dir, model=models, epochs=epochs, retry_attempts=retry_attempts,
+        retry_wait=5, max_tasks=max_tasks or 4, display=display, fail_on_error=False,
+        retry_on_error=1,
+    )  # fmt: skip
+    return success, len(tasks) * len(models)

@@ -1,0 +1,178 @@
+"""The real Anthropic path, proven offline.
+
+The real `anthropic` SDK, through Inspect's `anthropic/` provider with its base URL pointed at a
+local stand-in for the Messages API (tests/anthropic_stub.py), drives the persona agent to
+resolve the toy fixture in its Docker sandbox: Read, Edit, then a final answer. The stub checks
+the protocol (tool_result answers, roles, tool definitions) and records every request, so the
+test can check what Inspect actually sent and that the log's usage is what the "API" reported.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+
+from evals.paths import PERSONAS_DIR
+from evals.task import family_task
+
+from anthropic_stub import AnthropicStub, Fault, text, tool_use
+
+TOY = Path(__file__).parent / "data" / "families" / "toy"
+MODEL = "anthropic/claude-sonnet-4-5"
+API_KEY = "sk-ant-test-dummy-not-a-key"
+STATS = "/repo/app/stats.py"
+BUGGY = "    for i in range(len(items) - 1):\n        result += items[i]\n"
+FIXED = "    for item in items:\n        result += item\n"
+
+SESSION = [
+    tool_use(("Read", {"file_path": STATS}), text="Let me look at the function first."),
+    tool_use(("Edit", {"file_path": STATS, "old_string": BUGGY, "new_string": FIXED})),
+    text("Fixed: `total()` looped over `range(len(items) - 1)` and skipped the last item; "
+         "it now sums every item."),
+]  # fmt: skip
+
+
+def persona_body(name: str) -> str:
+    """The body of a Claude Code subagent file (what follows the front matter), read directly."""
+    _, _, body = (PERSONAS_DIR / f"{name}.md").read_text().split("---", 2)
+    return body.strip()
+
+
+def persona_tools(name: str) -> list[str]:
+    (line,) = [l for l in (PERSONAS_DIR / f"{name}.md").read_text().splitlines() if l.startswith("tools:")]
+    return [t.strip() for t in line.removeprefix("tools:").split(",")]
+
+
+@pytest.fixture
+def anthropic_env(monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    for var in ("ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                "http_proxy", "https_proxy", "all_proxy"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+def run_against(stub: AnthropicStub, tmp_path: Path, **config) -> EvalLog:
+    (log,) = inspect_eval(
+        family_task(TOY, persona="backend"),
+        model=MODEL,
+        model_base_url=stub.url,
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+        **config,
+    )
+    assert log.status == "success", log.error
+    return log
+
+
+def resolved_sample(log: EvalLog):
+    (sample,) = log.samples
+    assert sample.error is None, sample.error
+    score = sample.scores["hidden_tests"]
+    assert "infra_error" not in sample.metadata, sample.metadata.get("infra_error")
+    assert score.value["resolved"] == 1, (score.value, score.explanation)
+    assert score.value["infra_error"] == 0
+    assert score.metadata["changed_files"] == ["app/stats.py"]
+    return sample
+
+
+def system_text(body: dict) -> str:
+    system = body["system"]
+    return system if isinstance(system, str) else "".join(block["text"] for block in system)
+
+
+def tool_results(body: dict) -> list[dict]:
+    last = body["messages"][-1]
+    assert last["role"] == "user"
+    return [b for b in last["content"] if isinstance(b, dict) and b.get("type") == "tool_result"]
+
+
+def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anthropic_env):
+    with AnthropicStub(SESSION, api_key=API_KEY) as stub:
+        log = run_against(stub, tmp_path)
+    sample = resolved_sample(log)
+
+    # nothing the stub refused, and one request per scripted turn
+    assert [r.error for r in stub.requests if r.error] == []
+    calls = stub.messages_requests(ok_only=True)
+    assert [r.turn for r in calls] == [0, 1, 2]
+    first = calls[0]
+    # the SDK's own request: anthropic 2.x sends the key as a bearer token, streams (Inspect asks
+    # for max_tokens 32000 and streams from 8192 on) through its `messages.stream` helper
+    assert first.headers["authorization"] == f"Bearer {API_KEY}"
+    assert first.headers["anthropic-version"] and first.headers["user-agent"].startswith("AsyncAnthropic/Python")
+    assert all(r.body["stream"] is True for r in calls)
+    assert first.body["model"] == "claude-sonnet-4-5"
+
+    # the persona's system prompt verbatim, then the environment facts
+    for call in calls:
+        system = system_text(call.body)
+        assert system.startswith(persona_body("backend")), system[:200]
+        assert "Working directory: /repo" in system
+    # exactly the persona's tools, each a proper client tool definition
+    assert [t["name"] for t in first.body["tools"]] == persona_tools("backend")
+    assert all(t["description"] and t["input_schema"]["type"] == "object" for t in first.body["tools"])
+    # the user turn is the issue
+    issue = (TOY / "fixtures" / "calc_total" / "issue.md").read_text().strip()
+    assert issue in str(first.body["messages"][0]["content"])
+
+    # each later request answered the previous turn's tool_use ids
+    (read_id,) = stub.tool_use_ids(0)
+    (edit_id,) = stub.tool_use_ids(1)
+    (read_result,) = tool_results(calls[1].body)
+    assert read_result["tool_use_id"] == read_id
+    assert "range(len(items) - 1)" in str(read_result["content"])  # the Read tool's numbered lines
+    (edit_result,) = tool_results(calls[2].body)
+    assert edit_result["tool_use_id"] == edit_id and not edit_result.get("is_error")
+
+    # the transcript shows the calls as the SDK parsed them (streamed input_json_delta included)
+    made = [(c.function, c.arguments) for m in sample.messages if m.role == "assistant" for c in (m.tool_calls or [])]
+    assert made == [("Read", SESSION[0].tool_uses[0][1]), ("Edit", SESSION[1].tool_uses[0][1])]
+    assert sample.output.completion.startswith("Fixed:")
+
+    # the log's token usage is exactly what the API reported, summed over the turns
+    reported = stub.usage_totals()
+    assert reported["cache_creation_input_tokens"] > 0 and reported["cache_read_input_tokens"] > 0
+    usage = sample.model_usage[MODEL]
+    assert usage.input_tokens == reported["input_tokens"]
+    assert usage.output_tokens == reported["output_tokens"]
+    assert usage.input_tokens_cache_write == reported["cache_creation_input_tokens"]
+    assert usage.input_tokens_cache_read == reported["cache_read_input_tokens"]
+    assert usage.total_tokens == sum(reported.values())
+    assert log.stats.model_usage[MODEL].total_tokens == usage.total_tokens
+
+
+def test_overloaded_api_is_retried_by_inspect_and_the_run_still_resolves(tmp_path, anthropic_env):
+    # 529 overloaded on the Edit turn, with `x-should-retry: false` so the SDK does not retry it
+    # itself: Inspect's own retry (exponential backoff from 3 s) has to bring the run through.
+    overloaded = Fault(turn=1, status=529, type="overloaded_error", message="Overloaded",
+                       headers={"x-should-retry": "false"})  # fmt: skip
+    started = time.monotonic()
+    with AnthropicStub(SESSION, faults=[overloaded], api_key=API_KEY) as stub:
+        log = run_against(stub, tmp_path, max_retries=3, timeout=60)
+    elapsed = time.monotonic() - started
+    sample = resolved_sample(log)
+
+    calls = stub.messages_requests()
+    assert [(r.turn, r.status) for r in calls] == [(0, 200), (1, 529), (1, 200), (2, 200)]
+    assert calls[1].body == calls[2].body  # the same request, sent again
+    assert calls[1].error == "overloaded_error: Overloaded"
+    # a new SDK call each time (an SDK-internal retry would count up x-stainless-retry-count)
+    assert [r.headers["x-stainless-retry-count"] for r in calls] == ["0"] * 4
+    # the transcript keeps the failed attempt (the API's error, status 529) and the retry after
+    # Inspect's backoff; the failed attempt's usage is not counted
+    model_events = [e for e in sample.events if e.event == "model"]
+    failed = [e for e in model_events if e.error]
+    assert len(model_events) == 4 and len(failed) == 1
+    assert "529" in failed[0].error and "overloaded_error" in failed[0].error
+    assert [r.status for r in failed[0].request_ids] == [529]
+    (retry,) = [e for e in model_events if e.timestamp >= failed[0].timestamp and not e.error
+                and e.output.message.tool_calls and e.output.message.tool_calls[0].function == "Edit"]  # fmt: skip
+    assert (retry.completed - failed[0].timestamp).total_seconds() >= 2.5  # Inspect's backoff
+    reported = stub.usage_totals()
+    assert sample.model_usage[MODEL].total_tokens == sum(reported.values())
+    assert elapsed < 120
