@@ -261,5 +261,49 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None) 
     )
 
 
+@main.command()
+@click.option("--baseline", "baseline", multiple=True, required=True, type=click.Path(path_type=Path), help="Baseline log folder(s).")
+@click.option("--candidate", "candidate", multiple=True, type=click.Path(path_type=Path), help="Candidate log folder(s).")
+@click.option("--persona", "persona_file", type=click.Path(path_type=Path), default=None,
+              help="Run this persona file as the candidate on the baseline's fixtures, models and epochs.")
+@click.option("--variant", default=None, help="Variant to compare when a log set holds several.")
+@click.option("--alpha", default=0.05, show_default=True, help="One-sided significance level.")
+@click.option("--min-effect", default=0.0, show_default=True, help="Smallest drop (0-1) that counts as a regression.")
+@click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
+              help="Also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
+@click.option("--candidate-log-dir", default="logs/candidate", show_default=True)
+def regress(baseline: tuple[Path, ...], candidate: tuple[Path, ...], persona_file: Path | None,
+            variant: str | None, alpha: float, min_effect: float, summary_file: Path | None,
+            candidate_log_dir: str) -> None:
+    """CI gate: exit 0 if the candidate is not significantly worse, 1 if it is, 2 on bad input."""
+    try:
+        from .logdata import load_samples
+        from .regress import gate, markdown
+        from .regress_run import run_candidate
+
+        if bool(candidate) == bool(persona_file):
+            raise HarnessError("give either --candidate LOGS or --persona FILE (one of them)")
+        base = load_samples(list(baseline)).samples
+        cand_variant = None
+        if persona_file is not None:
+            cand_dir, cand_variant = run_candidate(base, persona_file, candidate_log_dir, variant)
+            cand = load_samples([cand_dir]).samples
+        else:
+            cand = load_samples(list(candidate)).samples
+        results = gate(base, cand, alpha, min_effect, variant, cand_variant)
+    except HarnessError as ex:
+        print(f"error: {ex}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as ex:  # anything unexpected is bad input for a gate, never a verdict
+        print(f"error: {type(ex).__name__}: {ex}", file=sys.stderr)
+        sys.exit(2)
+    text = markdown(results)
+    print(text)
+    if summary_file is not None:
+        with summary_file.open("a") as f:
+            f.write(text)
+    sys.exit(1 if any(r.fired for r in results) else 0)
+
+
 if __name__ == "__main__":
     main()

@@ -96,6 +96,17 @@ def run_demo(models: list[str], family: str, log_dir: str) -> int:
         json.dumps({"family": family, "scripted": scripted, "note": SCRIPTED_NOTE if scripted else "",
                     "summary": summary, "samples": [r.__dict__ for r in rows]}, indent=2)
     )  # fmt: skip
-    console.print(f"Summary written to {RESULTS_DIR / 'demo-summary.md'}; logs in {log_dir} (inspect view --log-dir {log_dir})")
+    from .leaderboard import build_report, write_report
+    from .logdata import load_samples
+    from .prices import load_prices
+
+    data = load_samples([log_dir], load_prices())
+    data.samples = data.samples[data.samples["eval_id"].isin({log.eval.eval_id for log in logs})]
+    written = write_report(build_report(data.samples, load_personas(PERSONAS_DIR)), RESULTS_DIR)
+    console.print(
+        f"Summary: {RESULTS_DIR / 'demo-summary.md'}; leaderboard: "
+        f"{', '.join(str(p) for p in written if p.suffix in ('.md', '.html'))}; "
+        f"logs: {log_dir} (inspect view --log-dir {log_dir})"
+    )
     failed = [log for log in logs if log.status != "success"]
     return 1 if failed else 0

@@ -110,15 +110,30 @@ async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
     return untar_tree(data)
 
 
-async def stop_agent_processes(env: SandboxEnvironment) -> None:
-    """Kill everything the agent left running, so nothing it started acts during grading.
+# Shell builtins only: find the container's own command (the lowest-numbered child of init),
+# then SIGKILL every other process except init and this shell.
+_KILL_OTHERS = r"""
+keep=""
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}; ppid=""
+  while read -r key value _; do [ "$key" = "PPid:" ] && ppid=$value && break; done < "$p/status" 2>/dev/null
+  if [ "$ppid" = 1 ] && { [ -z "$keep" ] || [ "$pid" -lt "$keep" ]; }; then keep=$pid; fi
+done
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  case " 1 $$ $keep " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
+done
+true
+"""
 
-    (This ends the agent's container: its init exits with its last child.)
-    """
+
+async def stop_agent_processes(env: SandboxEnvironment) -> None:
+    """Kill everything the agent left running, so nothing it started acts during grading
+    (e.g. on a shared database or Redis). The container itself stays up for cleanup."""
     try:
-        await env.exec(["sh", "-c", "kill -9 -1"], timeout=30)
+        await env.exec(["sh", "-c", _KILL_OTHERS], timeout=30)
     except Exception:
-        pass  # the container going away mid-call is the expected outcome
+        pass  # a container that is already gone has nothing left running
 
 
 async def _put_tree(env: SandboxEnvironment, files: dict[str, bytes], target: str) -> None:

@@ -18,7 +18,7 @@ from .agent import persona_agent, system_prompt
 from .fixtures import WORKDIR, Fixture, load_family
 from .images import ensure_images
 from .paths import PERSONAS_DIR
-from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_personas
+from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_persona, load_personas
 from .replay import register_fixtures
 from .sandbox import sandbox_spec
 from .scorer import hidden_tests
@@ -56,9 +56,17 @@ def resolve_variant(
         chosen = None
     elif persona in personas:
         chosen = personas[persona]
+    elif persona.endswith(".md") or "/" in persona:
+        # a persona file outside personas/ (e.g. a candidate in a pull request)
+        chosen = load_persona(Path(persona))
+        personas = {**personas, chosen.name: chosen}
     else:
         raise VariantError(f"unknown persona '{persona}' (-T persona=...): choose one of {choices}")
     tools_from = tools or (chosen.name if chosen else "minimal")
+    if tools_from.endswith(".md") or "/" in tools_from:
+        tools_persona = load_persona(Path(tools_from))
+        personas = {**personas, tools_persona.name: tools_persona}
+        tools_from = tools_persona.name
     if tools_from == "minimal":
         names = MINIMAL_TOOLS
     elif tools_from == "all":

@@ -463,24 +463,21 @@ def stream_events(message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
                  usage=dict(usage, output_tokens=1))  # fmt: skip
     yield "message_start", {"type": "message_start", "message": start}
     for index, block in enumerate(message["content"]):
+        opening = {"type": "text", "text": ""} if block["type"] == "text" else dict(block, input={})
+        yield "content_block_start", {"type": "content_block_start", "index": index, "content_block": opening}
+        if index == 0:
+            yield "ping", {"type": "ping"}
         if block["type"] == "text":
-            yield "content_block_start", {"type": "content_block_start", "index": index,
-                                          "content_block": {"type": "text", "text": ""}}  # fmt: skip
-            if index == 0:
-                yield "ping", {"type": "ping"}
             words = re.findall(r"\S+\s*|\s+", block["text"]) or [""]
             for piece in _chunks(words, 3):
                 yield "content_block_delta", {"type": "content_block_delta", "index": index,
                                               "delta": {"type": "text_delta", "text": piece}}  # fmt: skip
         else:
-            yield "content_block_start", {"type": "content_block_start", "index": index,
-                                          "content_block": dict(block, input={})}  # fmt: skip
             raw = json.dumps(block["input"])
-            yield "content_block_delta", {"type": "content_block_delta", "index": index,
-                                          "delta": {"type": "input_json_delta", "partial_json": ""}}  # fmt: skip
-            for i in range(0, len(raw), 24):
+            pieces = [""] + [raw[i:i + 24] for i in range(0, len(raw), 24)]  # the API opens with ""
+            for piece in pieces:
                 yield "content_block_delta", {"type": "content_block_delta", "index": index,
-                                              "delta": {"type": "input_json_delta", "partial_json": raw[i:i + 24]}}  # fmt: skip
+                                              "delta": {"type": "input_json_delta", "partial_json": piece}}  # fmt: skip
         yield "content_block_stop", {"type": "content_block_stop", "index": index}
     yield "message_delta", {
         "type": "message_delta",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import anthropic
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
@@ -91,6 +92,52 @@ def tool_results(body: dict) -> list[dict]:
     return [b for b in last["content"] if isinstance(b, dict) and b.get("type") == "tool_result"]
 
 
+def test_stub_answers_and_refuses_like_the_messages_api():
+    """The stub itself, driven by the SDK directly (no Docker): JSON and streamed answers,
+    token counting, and 400/401 errors in the API's shape for protocol violations."""
+    tools = [{"name": "Read", "description": "Read a file.",
+              "input_schema": {"type": "object", "properties": {"file_path": {"type": "string"}}}}]  # fmt: skip
+    issue = {"role": "user", "content": "total() drops the last item"}
+    with AnthropicStub(SESSION, api_key=API_KEY) as stub:
+        client = anthropic.Anthropic(api_key=API_KEY, base_url=stub.url, max_retries=0)
+        ask = dict(model="claude-sonnet-4-5", max_tokens=1024, tools=tools)
+        first = client.messages.create(messages=[issue], **ask)  # non-streaming JSON
+        assert first.stop_reason == "tool_use" and first.usage.input_tokens > 0
+        (call,) = [b for b in first.content if b.type == "tool_use"]
+        assert (call.name, call.input) == SESSION[0].tool_uses[0]
+        answered = [issue, {"role": "assistant", "content": first.content},
+                    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "x"}]}]  # fmt: skip
+        assert client.messages.count_tokens(model=ask["model"], messages=answered, tools=tools).input_tokens > 0
+
+        def refused(messages, status=400, **overrides):
+            error = {400: anthropic.BadRequestError, 401: anthropic.AuthenticationError}[status]
+            with pytest.raises(error) as caught:
+                (overrides.pop("client", client)).messages.create(messages=messages, **(ask | overrides))
+            assert caught.value.status_code == status
+            return caught.value.body["error"]
+
+        wrong_id = [*answered[:2], {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_other", "content": "x"}]}]  # fmt: skip
+        error = refused(wrong_id)
+        assert error["type"] == "invalid_request_error" and "unexpected `tool_use_id`" in error["message"]
+        assert "without `tool_result`" in refused([*answered[:2], {"role": "user", "content": "go on"}])["message"]
+        assert "alternate" in refused([issue, issue])["message"]
+        assert refused([issue], tools=[{"name": "Read", "description": "d"}])["type"] == "invalid_request_error"
+        assert refused([issue], tools=[{"name": "Read", "input_schema": {"type": "object"}}])["message"].endswith(
+            "description: Field required")
+        bad_key = anthropic.Anthropic(api_key="sk-wrong", base_url=stub.url, max_retries=0)
+        assert refused([issue], status=401, client=bad_key)["type"] == "authentication_error"
+
+        with client.messages.stream(messages=answered, **ask) as stream:  # server-sent events
+            second = stream.get_final_message()
+        (edit,) = [b for b in second.content if b.type == "tool_use"]
+        assert (edit.name, edit.input) == SESSION[1].tool_uses[0]  # reassembled from input_json_delta
+        assert second.usage.model_dump(include={"input_tokens", "output_tokens"}) == {
+            k: stub.messages_requests(ok_only=True)[-1].usage[k] for k in ("input_tokens", "output_tokens")}  # fmt: skip
+    assert sum(1 for r in stub.requests if r.status == 400) == 5
+
+
+@pytest.mark.docker
 def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anthropic_env):
     with AnthropicStub(SESSION, api_key=API_KEY) as stub:
         log = run_against(stub, tmp_path)
@@ -146,6 +193,7 @@ def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anth
     assert log.stats.model_usage[MODEL].total_tokens == usage.total_tokens
 
 
+@pytest.mark.docker
 def test_overloaded_api_is_retried_by_inspect_and_the_run_still_resolves(tmp_path, anthropic_env):
     # 529 overloaded on the Edit turn, with `x-should-retry: false` so the SDK does not retry it
     # itself: Inspect's own retry (exponential backoff from 3 s) has to bring the run through.
@@ -170,9 +218,9 @@ def test_overloaded_api_is_retried_by_inspect_and_the_run_still_resolves(tmp_pat
     assert len(model_events) == 4 and len(failed) == 1
     assert "529" in failed[0].error and "overloaded_error" in failed[0].error
     assert [r.status for r in failed[0].request_ids] == [529]
-    (retry,) = [e for e in model_events if e.timestamp >= failed[0].timestamp and not e.error
-                and e.output.message.tool_calls and e.output.message.tool_calls[0].function == "Edit"]  # fmt: skip
-    assert (retry.completed - failed[0].timestamp).total_seconds() >= 2.5  # Inspect's backoff
+    (edit_turn,) = [e for e in model_events if not e.error and e.output.message.tool_calls
+                    and e.output.message.tool_calls[0].function == "Edit"]  # fmt: skip
+    assert (edit_turn.completed - edit_turn.timestamp).total_seconds() >= 2.5  # Inspect's backoff
     reported = stub.usage_totals()
     assert sample.model_usage[MODEL].total_tokens == sum(reported.values())
     assert elapsed < 120
