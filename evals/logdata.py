@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from inspect_ai.analysis import EvalColumn, SampleColumn, evals_df, samples_df
-from inspect_ai.log import list_eval_logs
+from inspect_ai.analysis import SampleColumn, samples_df
+from inspect_ai.log import list_eval_logs, read_eval_log
 
 from .errors import HarnessError
 from .prices import Price, cost
@@ -31,15 +31,6 @@ class LogData:
     skipped: list[str] = field(default_factory=list)
     """files left out, with the reason"""
 
-
-_EVAL_COLUMNS = [
-    EvalColumn("eval_id", path="eval.eval_id", required=True),
-    EvalColumn("model", path="eval.model", required=True),
-    EvalColumn("task_name", path="eval.task"),
-    EvalColumn("meta", path="eval.metadata"),
-    EvalColumn("status", path="status"),
-    EvalColumn("created", path="eval.created"),
-]
 
 _SAMPLE_COLUMNS = [
     SampleColumn("fixture", path="id", required=True, type=str),
@@ -103,18 +94,21 @@ def load_samples(log_dirs: list[Path | str] | Path | str, prices: dict[str, Pric
     skipped: list[str] = []
     if not files:
         raise LogDataError(f"{', '.join(map(str, dirs))}: no Inspect logs (*.eval / *.json) found")
-    evals, eval_errors = evals_df(files, columns=_EVAL_COLUMNS, strict=False, quiet=True)
-    skipped += [f"{e.log}: unreadable ({e.message.splitlines()[0][:120]})" for e in eval_errors]
     ours = []
-    for row in evals.itertuples():
-        meta = _as_obj(row.meta) if isinstance(row.meta, str) else row.meta
-        if not isinstance(meta, dict) or "variant" not in meta:
-            skipped.append(f"{row.log}: not a log of this harness (no variant in its metadata)")
+    for file in files:
+        try:
+            header = read_eval_log(file, header_only=True)
+        except Exception as ex:  # a corrupt or foreign file is reported, never fatal
+            skipped.append(f"{file}: not a readable Inspect log ({type(ex).__name__}: {str(ex)[:100]})")
             continue
-        ours.append({"eval_id": row.eval_id, "log": row.log, "model": row.model,
+        meta = header.eval.metadata or {}
+        if "variant" not in meta:
+            skipped.append(f"{file}: not a log of this harness (no variant in its metadata)")
+            continue
+        ours.append({"eval_id": header.eval.eval_id, "log": file, "model": header.eval.model,
                      "variant": meta["variant"], "persona": meta.get("persona"),
-                     "tools_from": meta.get("tools_from"), "family": meta.get("family", row.task_name),
-                     "created": str(row.created)})  # fmt: skip
+                     "tools_from": meta.get("tools_from"), "family": meta.get("family", header.eval.task),
+                     "created": str(header.eval.created)})  # fmt: skip
     if not ours:
         raise LogDataError(
             f"{', '.join(map(str, dirs))}: no logs of this harness among {len(files)} file(s)"

@@ -22,6 +22,7 @@ from evals.task import family_task
 
 from anthropic_stub import AnthropicStub, Fault, text, tool_use
 
+ROOT = Path(__file__).resolve().parents[1]
 TOY = Path(__file__).parent / "data" / "families" / "toy"
 MODEL = "anthropic/claude-sonnet-4-5"
 API_KEY = "sk-ant-test-dummy-not-a-key"
@@ -191,6 +192,21 @@ def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anth
     assert usage.input_tokens_cache_read == reported["cache_read_input_tokens"]
     assert usage.total_tokens == sum(reported.values())
     assert log.stats.model_usage[MODEL].total_tokens == usage.total_tokens
+
+    # ... and tokens and dollars flow into the leaderboard (sonnet 4.5 prices of the table)
+    from evals.leaderboard import build_report
+    from evals.logdata import load_samples
+    from evals.personas import load_personas
+    from evals.prices import load_prices
+
+    data = load_samples(tmp_path / "logs", load_prices())
+    row = build_report(data.samples, load_personas(ROOT / "personas")).overall.iloc[0]
+    expected = (reported["input_tokens"] * 3.0 + reported["output_tokens"] * 15.0
+                + reported["cache_creation_input_tokens"] * 3.75 + reported["cache_read_input_tokens"] * 0.30) / 1e6
+    assert row["model"] == MODEL and row["resolved"] == 1
+    assert row["tokens_per_sample"] == usage.total_tokens
+    assert row["cost_usd"] == pytest.approx(expected)
+    assert row["cache_read_tokens"] == reported["cache_read_input_tokens"]
 
 
 @pytest.mark.docker
