@@ -53,6 +53,15 @@ class Claim:
     """families that exist and measure it (empty: unmeasured)"""
 
 
+def _line_of(text: str, index: int, width: int = 70) -> str:
+    """The document line holding a match, without markdown decoration."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    line = text[start : end if end >= 0 else len(text)]
+    line = re.sub(r"[*_`#]|^\s*[-+\d.]+\s+", "", line).strip()
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def persona_claims(persona: Persona, existing_families: list[str] | set[str]) -> list[Claim]:
     """The areas a persona's text claims, each with the existing families that measure it."""
     text = f"{persona.description}\n{persona.system_prompt}"
@@ -62,6 +71,6 @@ def persona_claims(persona: Persona, existing_families: list[str] | set[str]) ->
             match = re.search(pattern, text, flags=re.IGNORECASE)
             if match:
                 families = tuple(f for f in area.families if f in existing_families)
-                claims.append(Claim(area.name, match.group(0), families))
+                claims.append(Claim(area.name, _line_of(text, match.start()), families))
                 break
     return claims

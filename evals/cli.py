@@ -114,6 +114,36 @@ def personas(as_json: bool) -> None:
     out.print(table)
 
 
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@friendly
+def coverage(as_json: bool) -> None:
+    """For each persona: the expertise it claims, and which task families measure each claim."""
+    from .claims import persona_claims
+    from .fixtures import family_names
+    from .paths import PERSONAS_DIR
+    from .personas import load_personas
+
+    families = family_names()
+    result = {
+        name: [{"claim": c.area, "evidence": c.evidence, "families": list(c.families)}
+               for c in persona_claims(p, families)]
+        for name, p in load_personas(PERSONAS_DIR).items()
+    }  # fmt: skip
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    for name, claims in result.items():
+        table = Table(title=f"{name}: claimed expertise")
+        for column in ("claim", "as written", "measured by"):
+            table.add_column(column)
+        for c in claims:
+            table.add_row(c["claim"], c["evidence"], ", ".join(c["families"]) or "[yellow]unmeasured[/]")
+        out.print(table)
+        unmeasured = [c["claim"] for c in claims if not c["families"]]
+        out.print(f"unmeasured: {', '.join(unmeasured) or 'none'}\n")
+
+
 @main.group()
 def images() -> None:
     """Sandbox images (built once, tagged by content hash)."""

@@ -178,17 +178,29 @@ class GradeReport:
         return self.verdict is Verdict.RESOLVED
 
 
+def canary_tests(file_stem: str, names: tuple[str, str], values: tuple[int, int]) -> str:
+    """Source of tests that can only fail: if the report says one passed, the run was tampered
+    with (code under test patching pytest in-process, say). Names are random per run."""
+    a, b = values
+    return (
+        f"def {names[0]}():\n    assert {a} == {b}\n\n\n"
+        f"def {names[1]}():\n    raise RuntimeError('{file_stem}')\n"
+    )
+
+
 def grade(
     statuses: dict[tuple[str, str], Outcome] | None,
     fail_to_pass: tuple[str, ...] | list[str],
     pass_to_pass: tuple[str, ...] | list[str],
     exit_code: int | None,
+    canaries: tuple[str, ...] | list[str] = (),
 ) -> GradeReport:
     """The verdict: resolved only when every required test passed and the runner agrees.
 
     `statuses` is None when no report was produced. The report and the exit code must tell the
     same story (pytest exits 0 exactly when nothing failed); when they do not, the run is
-    not trusted and the fixture is unresolved.
+    not trusted and the fixture is unresolved. `canaries` are test ids that must fail: one
+    reported otherwise means the report cannot be trusted.
     """
     required = [*fail_to_pass, *pass_to_pass]
     if statuses is None:
@@ -205,6 +217,14 @@ def grade(
     }
     passed = sum(status == Outcome.PASSED.value for status in tests.values())
     pass_rate = passed / len(required) if required else 0.0
+    broken = [c for c in canaries
+              if statuses.get(junit_name(c)) not in (Outcome.FAILED, Outcome.ERROR)]  # fmt: skip
+    if broken:
+        return GradeReport(
+            Verdict.UNRESOLVED, 0.0, tests,
+            "the hidden test run was tampered with: a test that can only fail did not fail "
+            f"({', '.join(broken)}): run not trusted",
+        )  # fmt: skip
     any_failure = any(s in (Outcome.FAILED, Outcome.ERROR) for s in statuses.values())
     if exit_code == 0 and any_failure:
         return GradeReport(

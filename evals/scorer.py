@@ -29,6 +29,7 @@ from .grading import (
     GradeReport,
     JUnitParseError,
     Verdict,
+    canary_tests,
     grade,
     is_noise,
     parse_junit,
@@ -147,8 +148,19 @@ async def _put_tree(env: SandboxEnvironment, files: dict[str, bytes], target: st
         raise InfraError(f"could not copy files into the grading container: {result.stderr[:500]}")
 
 
-async def prepare_grader(env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet) -> None:
-    """Pristine repo + accepted changes + hidden tests, in the grading container."""
+def make_canaries() -> tuple[str, bytes, list[str]]:
+    """A randomly named test file whose tests can only fail: (file name, source, test ids)."""
+    stem = f"test_{secrets.token_hex(6)}"
+    names = (f"test_{secrets.token_hex(5)}", f"test_{secrets.token_hex(5)}")
+    a = secrets.randbelow(10**9)
+    source = canary_tests(stem, names, (a, a + 1 + secrets.randbelow(1000)))
+    return f"{stem}.py", source.encode(), [f"{stem}.py::{name}" for name in names]
+
+
+async def prepare_grader(
+    env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet, canaries: tuple[str, bytes] | None = None,
+) -> None:
+    """Pristine repo + accepted changes + hidden tests (and canaries), in the grading container."""
     written = {p: c for p, c in changes.accepted.items() if c is not None}
     deleted = [p for p, c in changes.accepted.items() if c is None]
     if written:
@@ -159,10 +171,14 @@ async def prepare_grader(env: SandboxEnvironment, fixture: Fixture, changes: Cha
             raise InfraError(f"could not apply deletions: {result.stderr[:500]}")
     tests = read_tree(fixture.tests_dir)
     tests.setdefault("pytest.ini", b"[pytest]\n")
+    if canaries is not None:
+        tests[canaries[0]] = canaries[1]
     await _put_tree(env, tests, TESTS_DIR)
 
 
-async def run_hidden_tests(env: SandboxEnvironment, fixture: Fixture) -> GradeReport:
+async def run_hidden_tests(
+    env: SandboxEnvironment, fixture: Fixture, canaries: list[str] | None = None
+) -> GradeReport:
     report_path = f"/grader/out-{secrets.token_hex(8)}/report.xml"
     command = [
         "python", "-I", "-B", "-c", _BOOTSTRAP,
@@ -184,7 +200,7 @@ async def run_hidden_tests(env: SandboxEnvironment, fixture: Fixture) -> GradeRe
             statuses = parse_junit(xml)
         except JUnitParseError:
             statuses = None
-    return grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode)
+    return grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode, canaries or ())
 
 
 def _score(
@@ -224,8 +240,9 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
             await stop_agent_processes(sandbox())
             changes = select_changes(pristine, final, fixture.source)
             grader = sandbox(GRADER)
-            await prepare_grader(grader, fixture, changes)
-            report = await run_hidden_tests(grader, fixture)
+            canary_file, canary_source, canary_ids = make_canaries()
+            await prepare_grader(grader, fixture, changes, (canary_file, canary_source))
+            report = await run_hidden_tests(grader, fixture, canary_ids)
         except RepoTooLarge as ex:
             return _score(Verdict.UNRESOLVED, 0.0, str(ex), {"changed_files": []})
         except Exception as ex:  # InfraError, or the container died, docker failed...

@@ -134,3 +134,28 @@ def test_no_report_is_unresolved_and_garbage_report_is_an_error():
     assert grade(None, ["t.py::a"], [], exit_code=4).verdict is Verdict.UNRESOLVED
     with pytest.raises(JUnitParseError):
         parse_junit("PASSED PASSED PASSED")
+
+
+def test_a_canary_that_passes_means_the_run_was_tampered_with(tmp_path):
+    from evals.grading import canary_tests
+
+    honest = canary_tests("test_c", ("test_a1", "test_a2"), (3, 4))
+    (tmp_path / "test_c.py").write_text(honest)
+    xml, code = _junit(tmp_path, "def test_a(): pass\n")
+    # the canaries are collected only from test_c.py: re-run over the folder
+    report_path = tmp_path / "all.xml"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+         "-o", "junit_family=xunit2", f"--junitxml={report_path}", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    statuses = parse_junit(report_path.read_text())
+    canaries = ["test_c.py::test_a1", "test_c.py::test_a2"]
+    ok = grade(statuses, ["test_h.py::test_a"], [], result.returncode, canaries)
+    assert result.returncode == 1 and ok.verdict is Verdict.RESOLVED
+    # a report where the canaries "passed" (in-process tampering) is not trusted
+    forged = dict(statuses)
+    forged[("test_c", "test_a1")] = Outcome.PASSED
+    assert grade(forged, ["test_h.py::test_a"], [], 1, canaries).verdict is Verdict.UNRESOLVED
+    missing = {k: v for k, v in statuses.items() if k[0] != "test_c"}
+    assert "tampered" in grade(missing, ["test_h.py::test_a"], [], 1, canaries).reason

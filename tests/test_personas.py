@@ -117,3 +117,16 @@ def test_load_personas_skips_readme_and_errors_name_the_file(tmp_path):
     (tmp_path / "bad.md").write_text("---\nname: bad\ntools: Nope\n---\nHello\n")
     with pytest.raises(PersonaError, match="bad.md"):
         load_personas(tmp_path)
+
+
+def test_claims_are_read_from_the_documents():
+    from evals.claims import persona_claims
+
+    families = ["db_optimize", "security", "caching"]
+    dev = {c.area: c for c in persona_claims(load_persona(PERSONAS_DIR / "backend-developer.md"), families)}
+    backend = {c.area: c for c in persona_claims(load_persona(PERSONAS_DIR / "backend.md"), families)}
+    assert dev["SQL injection / input validation"].evidence == "SQL injection and XSS prevention"
+    assert dev["SQL injection / input validation"].families == ("security",)
+    assert dev["caching"].families == ("caching",) and dev["rate limiting"].families == ()
+    assert "rate limiting" in dev and "rate limiting" not in backend  # only one document claims it
+    assert backend["database optimisation"].families == ("db_optimize",)
