@@ -168,7 +168,7 @@ class ReplayModel(ModelAPI):
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
-        if model_name not in POLICIES:
+        if model_name not in POLICIES and not model_name.startswith("cheat-"):
             raise ValueError(
                 f"unknown scripted model 'replay/{model_name}': choose one of "
                 + ", ".join(f"replay/{p}" for p in POLICIES)
@@ -209,6 +209,12 @@ class ReplayModel(ModelAPI):
             return ModelOutput.from_content(model, "I looked at the issue and made no changes.")
         if self.policy == "script":
             return self._step(model, self.script, turn, "Scripted steps done.")
+        if self.policy.startswith("cheat-"):
+            from .cheats import cheat_steps  # red-team policies: try to pass without a fix
+
+            fixture = _find_fixture(input)
+            steps = cheat_steps(self.policy.removeprefix("cheat-"), fixture, {t.name for t in tools})
+            return self._step(model, steps, turn, f"Scripted cheat '{self.policy}' done.")
         fixture = _find_fixture(input)
         if fixture is None:
             return ModelOutput.from_content(
