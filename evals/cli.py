@@ -187,10 +187,9 @@ def validate(
     from .validate import run_validation
 
     require_engine()
-    notes: list[str] = []
     rows = run_validation(
         list(families) or None, persona=persona, tools=tools, log_dir=log_dir,
-        tasks_dir=tasks_dir or TASKS_DIR, notes=notes,
+        tasks_dir=tasks_dir or TASKS_DIR,
     )
     ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
     if as_json:
@@ -203,8 +202,6 @@ def validate(
             good = r["oracle"] == "resolved" and r["noop"] == "unresolved"
             table.add_row(r["family"], r["fixture"], r["oracle"], r["noop"], "yes" if good else "[red]NO[/]")
         out.print(table)
-    for note in notes:
-        print(f"problem: {note}", file=sys.stderr, flush=True)
     err.print(
         f"{sum(r['oracle'] == 'resolved' and r['noop'] == 'unresolved' for r in rows)}/{len(rows)} "
         "fixtures discriminate" + ("" if ok else " — see the logs in " + log_dir)

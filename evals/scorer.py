@@ -14,7 +14,6 @@ counts as not resolved but is reported apart from "unresolved".
 from __future__ import annotations
 
 import io
-import random
 import secrets
 import tarfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import SandboxEnvironment, sandbox
 
-from .agent import INFRA_ERROR_KEY, SANDBOX_STOPPED_KEY
+from .agent import INFRA_ERROR_KEY
 from .fixtures import WORKDIR, Fixture
 from .grading import (
     ChangeSet,
@@ -34,14 +33,11 @@ from .grading import (
     grade,
     is_noise,
     parse_junit,
-    plant_mutants,
     select_changes,
 )
-from .sandbox import GRADER, MAX_FILE_BYTES, load_service, DiskLimitExceeded, disk_guarded, kill_other_processes
+from .sandbox import GRADER
 
 MAX_REPO_BYTES = 64 * 1024 * 1024
-MUTANTS = 4
-"""Mutant canaries per run (copies of required tests that only canned answers can pass)."""
 TESTS_DIR = "/grader/tests"
 
 #: Run pytest with the interpreter isolated (no PYTHONPATH, no cwd, no user site) and the
@@ -103,21 +99,10 @@ def untar_tree(data: bytes) -> dict[str, bytes | None]:
 
 
 async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
-    """The agent's final repository, read out as one tar (after checking it is a real folder of
-    a gradable size, so a huge or redirected /repo never reaches the host)."""
-    probe = await env.exec(
-        ["sh", "-c", 'test -d "$1" && ! test -L "$1" || exit 3; du -s -B1 --apparent-size --exclude=./.git "$1/."',
-         "sh", WORKDIR],
-        timeout=120,
-    )  # fmt: skip
-    if probe.returncode == 3:
-        raise RepoTooLarge(f"{WORKDIR} is no longer a folder (replaced by a symlink or a file): not graded")
-    if probe.success and probe.stdout.split() and probe.stdout.split()[0].isdigit():
-        if int(probe.stdout.split()[0]) > MAX_REPO_BYTES:
-            raise RepoTooLarge(f"the repository exceeds {MAX_REPO_BYTES // 2**20} MiB: not graded")
+    """The agent's final repository, read out as one tar."""
     path = f"/tmp/.evals-snapshot-{secrets.token_hex(8)}.tar"
     result = await env.exec(
-        ["tar", "-C", WORKDIR, "--one-file-system", "--exclude=./.git", "-cf", path, "."], timeout=120
+        ["tar", "-C", WORKDIR, "--exclude=./.git", "-cf", path, "."], timeout=120
     )
     if not result.success:
         raise InfraError(f"could not read the agent's repository: {result.stderr.strip()[:500]}")
@@ -126,10 +111,30 @@ async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
     return untar_tree(data)
 
 
+# Shell builtins only: find the container's own command (the lowest-numbered child of init),
+# then SIGKILL every other process except init and this shell.
+_KILL_OTHERS = r"""
+keep=""
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}; ppid=""
+  while read -r key value _; do [ "$key" = "PPid:" ] && ppid=$value && break; done < "$p/status" 2>/dev/null
+  if [ "$ppid" = 1 ] && { [ -z "$keep" ] || [ "$pid" -lt "$keep" ]; }; then keep=$pid; fi
+done
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  case " 1 $$ $keep " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
+done
+true
+"""
+
+
 async def stop_agent_processes(env: SandboxEnvironment) -> None:
     """Kill everything the agent left running, so nothing it started acts during grading
     (e.g. on a shared database or Redis). The container itself stays up for cleanup."""
-    await kill_other_processes(env)
+    try:
+        await env.exec(["sh", "-c", _KILL_OTHERS], timeout=30)
+    except Exception:
+        pass  # a container that is already gone has nothing left running
 
 
 async def _put_tree(env: SandboxEnvironment, files: dict[str, bytes], target: str) -> None:
@@ -152,25 +157,10 @@ def make_canaries() -> tuple[str, bytes, list[str]]:
     return f"{stem}.py", source.encode(), [f"{stem}.py::{name}" for name in names]
 
 
-async def reset_services(fixture: Fixture) -> None:
-    """Restore each service's grading state (e.g. recreate the grading database), so nothing
-    the agent did to it through the network (its password is in this public source) counts."""
-    for name in fixture.services:
-        service = load_service(name)
-        if service.grader_reset:
-            result = await sandbox(service.hostname).exec(["sh", "-c", service.grader_reset], timeout=120)
-            if not result.success:
-                raise InfraError(
-                    f"could not reset the {name} service for grading: {(result.stderr or result.stdout)[-500:]}"
-                )
-
-
 async def prepare_grader(
     env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet, canaries: tuple[str, bytes] | None = None,
-    mutants: int = 0,
-) -> list[str]:
-    """Pristine repo + accepted changes + hidden tests (and canaries, and up to `mutants` mutant
-    canaries planted in the hidden test files), in the grading container. Returns the mutants' ids."""
+) -> None:
+    """Pristine repo + accepted changes + hidden tests (and canaries), in the grading container."""
     written = {p: c for p, c in changes.accepted.items() if c is not None}
     deleted = [p for p, c in changes.accepted.items() if c is None]
     if written:
@@ -183,25 +173,14 @@ async def prepare_grader(
     tests.setdefault("pytest.ini", b"[pytest]\n")
     if canaries is not None:
         tests[canaries[0]] = canaries[1]
-    mutant_ids: list[str] = []
-    if mutants:
-        required = [*fixture.fail_to_pass, *fixture.pass_to_pass]
-        tests, mutant_ids = plant_mutants(tests, required, mutants, random.SystemRandom())
     await _put_tree(env, tests, TESTS_DIR)
-    return mutant_ids
 
 
 async def run_hidden_tests(
-    env: SandboxEnvironment, fixture: Fixture, canaries: list[str] | None = None,
-    mutants: list[str] | None = None,
+    env: SandboxEnvironment, fixture: Fixture, canaries: list[str] | None = None
 ) -> GradeReport:
-    out_dir = f"/grader/out-{secrets.token_hex(8)}"
-    report_path = f"{out_dir}/report.xml"
-    # pytest's output goes to a file (the verdict never reads it, and code under test printing
-    # gigabytes must not flood the harness); no file larger than MAX_FILE_BYTES may be written
+    report_path = f"/grader/out-{secrets.token_hex(8)}/report.xml"
     command = [
-        "sh", "-c", 'out=$1; mkdir -p "$out" && ulimit -f "$2" && shift 2 && exec "$@" > "$out/pytest.log" 2>&1',
-        "sh", out_dir, str(MAX_FILE_BYTES // 1024),
         "python", "-I", "-B", "-c", _BOOTSTRAP,
         "-c", f"{TESTS_DIR}/pytest.ini", "--rootdir", TESTS_DIR,
         "-p", "no:cacheprovider", "-o", "junit_family=xunit2",
@@ -209,16 +188,9 @@ async def run_hidden_tests(
         "-q", TESTS_DIR,
     ]  # fmt: skip
     try:
-        result = await disk_guarded(
-            env, lambda: env.exec(command, cwd=WORKDIR, timeout=fixture.test_timeout)
-        )
+        result = await env.exec(command, cwd=WORKDIR, timeout=fixture.test_timeout)
     except TimeoutError:
         raise InfraError(f"hidden test run timed out after {fixture.test_timeout} s") from None
-    except DiskLimitExceeded as ex:
-        return GradeReport(
-            Verdict.UNRESOLVED, 0.0, {t: "missing" for t in (*fixture.fail_to_pass, *fixture.pass_to_pass)},
-            f"the hidden test run filled the disk: {ex}",
-        )  # fmt: skip
     try:
         xml = await env.read_file(report_path)
     except FileNotFoundError:
@@ -228,8 +200,7 @@ async def run_hidden_tests(
             statuses = parse_junit(xml)
         except JUnitParseError:
             statuses = None
-    return grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode, canaries or (),
-                 mutants or ())
+    return grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode, canaries or ())
 
 
 def _score(
@@ -245,11 +216,6 @@ def _score(
         explanation=explanation,
         metadata={"verdict": verdict.value, **metadata},
     )
-
-
-def stopped_note(state: TaskState) -> str:
-    stopped = state.metadata.get(SANDBOX_STOPPED_KEY)
-    return f" (the agent was stopped early: {stopped})" if stopped else ""
 
 
 @scorer(
@@ -270,18 +236,15 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
         pristine = read_tree(fixture.repo_dir)
         changes = ChangeSet(accepted={})
         try:
-            await stop_agent_processes(sandbox())  # first: nothing may change /repo while it is read
             final = await snapshot_repo(sandbox())
+            await stop_agent_processes(sandbox())
             changes = select_changes(pristine, final, fixture.source)
-            await reset_services(fixture)
             grader = sandbox(GRADER)
             canary_file, canary_source, canary_ids = make_canaries()
-            mutant_ids = await prepare_grader(
-                grader, fixture, changes, (canary_file, canary_source), mutants=MUTANTS
-            )
-            report = await run_hidden_tests(grader, fixture, canary_ids, mutant_ids)
+            await prepare_grader(grader, fixture, changes, (canary_file, canary_source))
+            report = await run_hidden_tests(grader, fixture, canary_ids)
         except RepoTooLarge as ex:
-            return _score(Verdict.UNRESOLVED, 0.0, str(ex) + stopped_note(state), {"changed_files": []})
+            return _score(Verdict.UNRESOLVED, 0.0, str(ex), {"changed_files": []})
         except Exception as ex:  # InfraError, or the container died, docker failed...
             message = str(ex) if isinstance(ex, InfraError) else f"{type(ex).__name__}: {ex}"
             return _score(
@@ -292,7 +255,7 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
         return _score(
             report.verdict,
             report.pass_rate,
-            report.reason + stopped_note(state),
+            report.reason,
             {
                 "tests": report.tests,
                 "changed_files": sorted(changes.accepted),

@@ -10,7 +10,6 @@ from inspect_ai import eval as inspect_eval
 
 from .fixtures import family_names, load_all
 from .paths import TASKS_DIR
-from .replay import SolutionError, solution_files
 from .results import sample_results
 from .task import family_task
 
@@ -19,19 +18,11 @@ POLICIES = ("oracle", "noop")
 
 def run_validation(
     families: list[str] | None, persona: str = "none", tools: str = "minimal",
-    log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, notes: list[str] | None = None,
+    log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR,
 ) -> list[dict[str, str]]:
-    """Run both scripted policies on every fixture; one row per fixture. When `notes` is given,
-    a plain sentence is appended to it for every fixture that does not discriminate, saying why
-    (e.g. its reference solution does not apply, with git's message)."""
-    notes = [] if notes is None else notes
+    """Run both scripted policies on every fixture; one row per fixture."""
     chosen = families or family_names(tasks_dir)
     fixtures = load_all(chosen, tasks_dir)  # checks every folder first, with a clear error
-    for fixture in fixtures:  # cheap host-side check, so the reason is not lost in a log
-        try:
-            solution_files(fixture, "reference")
-        except SolutionError as ex:
-            notes.append(f"{fixture.family}/{fixture.id}: reference solution unusable: {ex}")
     tasks = [family_task(tasks_dir / family, persona=persona, tools=tools) for family in chosen]
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(
@@ -42,7 +33,6 @@ def run_validation(
             fail_on_error=False,
         )
     verdicts: dict[tuple[str, str], dict[str, str]] = {}
-    reasons: dict[tuple[str, str, str], str] = {}
     for log in logs:
         policy = log.eval.model.split("/", 1)[1]
         if log.status != "success" and not log.samples:
@@ -50,15 +40,6 @@ def run_validation(
             raise RuntimeError(f"validation run for {log.eval.task} / {policy} failed: {message}")
         for row in sample_results(log):
             verdicts.setdefault((row.family, row.fixture), {})[policy] = row.verdict
-            reasons[(row.family, row.fixture, policy)] = row.reason
-    expected = {"oracle": "resolved", "noop": "unresolved"}
-    for f in fixtures:
-        for policy in POLICIES:
-            verdict = verdicts.get((f.family, f.id), {}).get(policy, "error")
-            if verdict != expected[policy]:
-                why = reasons.get((f.family, f.id, policy)) or "no result in the logs"
-                notes.append(f"{f.family}/{f.id}: replay/{policy} gave {verdict}, expected "
-                             f"{expected[policy]}: {why}")  # fmt: skip
     return [
         {
             "fixture": f.id,
