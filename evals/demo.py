@@ -63,7 +63,7 @@ def markdown(summary: list[dict[str, object]], family: str, scripted: bool) -> s
 
 
 def run_demo(models: list[str], family: str, log_dir: str) -> int:
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)
     personas = [*load_personas(PERSONAS_DIR), "none"]
     tasks = [family_task(TASKS_DIR / family, persona=p) for p in personas]
     console.print(
