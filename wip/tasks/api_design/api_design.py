@@ -1,0 +1,22 @@
+"""HTTP API contract work on small FastAPI / Flask / Django services (status codes, validation
+error bodies, idempotent PUT, pagination bounds, ETag / If-Match)."""
+
+from pathlib import Path
+
+from inspect_ai import Task, task
+
+from evals.task import DEFAULT_PERSONA, family_task
+
+
+@task
+def api_design(
+    persona: str = DEFAULT_PERSONA, tools: str | None = None, fixtures: str | None = None, **limits: int
+) -> Task:
+    """Make endpoints honour their documented OpenAPI contract.
+
+    Args:
+        persona: a persona name (file in personas/) or "none"; tools: a persona name, "minimal"
+        or "all" (default: the persona's own); fixtures: comma-separated ids (default all);
+        limits: message_limit, token_limit, time_limit (see evals.task for defaults).
+    """
+    return family_task(Path(__file__).parent, persona, tools, fixtures, **limits)

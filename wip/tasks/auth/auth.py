@@ -1,0 +1,21 @@
+"""Authentication in small web services: JWT verification, OAuth2 flows, token revocation."""
+
+from pathlib import Path
+
+from inspect_ai import Task, task
+
+from evals.task import DEFAULT_PERSONA, family_task
+
+
+@task
+def auth(
+    persona: str = DEFAULT_PERSONA, tools: str | None = None, fixtures: str | None = None, **limits: int
+) -> Task:
+    """Fix an authentication flaw: forged or stale credentials are refused, valid ones keep working.
+
+    Args:
+        persona: a persona name (file in personas/) or "none"; tools: a persona name, "minimal"
+        or "all" (default: the persona's own); fixtures: comma-separated ids (default all);
+        limits: message_limit, token_limit, time_limit (see evals.task for defaults).
+    """
+    return family_task(Path(__file__).parent, persona, tools, fixtures, **limits)

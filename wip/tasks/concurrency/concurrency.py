@@ -1,0 +1,21 @@
+"""Race conditions in small backend services (lost updates, double spends, duplicate creates...)."""
+
+from pathlib import Path
+
+from inspect_ai import Task, task
+
+from evals.task import DEFAULT_PERSONA, family_task
+
+
+@task
+def concurrency(
+    persona: str = DEFAULT_PERSONA, tools: str | None = None, fixtures: str | None = None, **limits: int
+) -> Task:
+    """Fix race conditions that only show under concurrent requests to several server processes.
+
+    Args:
+        persona: a persona name (file in personas/) or "none"; tools: a persona name, "minimal"
+        or "all" (default: the persona's own); fixtures: comma-separated ids (default all);
+        limits: message_limit, token_limit, time_limit (see evals.task for defaults).
+    """
+    return family_task(Path(__file__).parent, persona, tools, fixtures, **limits)

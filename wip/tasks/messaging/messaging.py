@@ -1,0 +1,22 @@
+"""Redis Streams consumers and publishers backed by PostgreSQL (idempotency, at-least-once
+acknowledgement, dead-lettering, transactional outbox)."""
+
+from pathlib import Path
+
+from inspect_ai import Task, task
+
+from evals.task import DEFAULT_PERSONA, family_task
+
+
+@task
+def messaging(
+    persona: str = DEFAULT_PERSONA, tools: str | None = None, fixtures: str | None = None, **limits: int
+) -> Task:
+    """Make stream consumers and publishers reliable without losing or double-applying messages.
+
+    Args:
+        persona: a persona name (file in personas/) or "none"; tools: a persona name, "minimal"
+        or "all" (default: the persona's own); fixtures: comma-separated ids (default all);
+        limits: message_limit, token_limit, time_limit (see evals.task for defaults).
+    """
+    return family_task(Path(__file__).parent, persona, tools, fixtures, **limits)
