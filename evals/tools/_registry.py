@@ -10,10 +10,7 @@ from ._search import glob_def, grep_def, ls_def
 from ._todo import todo_write_def
 from ._web import web_fetch_def, web_search_def
 
-CANONICAL_TOOLS: tuple[str, ...] = (
-    "Read", "Write", "Edit", "MultiEdit", "Bash", "Glob", "Grep", "LS",
-    "WebSearch", "WebFetch", "TodoWrite",
-)
+from ..personas import CANONICAL_TOOLS  # one list of names: personas are checked against it
 
 _FACTORIES: dict[str, Callable[[str], ToolDef]] = {
     "Read": lambda workdir: read_def(),
