@@ -74,3 +74,23 @@ def persona_claims(persona: Persona, existing_families: list[str] | set[str]) ->
                 claims.append(Claim(area.name, _line_of(text, match.start()), families))
                 break
     return claims
+
+
+def claims_markdown(claims_by_persona: dict[str, list[dict]]) -> str:
+    """One Markdown table: each claimed area, which personas claim it, which families measure it.
+
+    Input is the `evals coverage --json` shape, so the README table and the command agree.
+    """
+    names = sorted(claims_by_persona)
+    areas = [a.name for a in AREAS]
+    claimed = {n: {c["claim"]: c for c in claims_by_persona[n]} for n in names}
+    header = ["claimed expertise", *names, "measured by"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for area in areas:
+        holders = [n for n in names if area in claimed[n]]
+        if not holders:
+            continue
+        families = claimed[holders[0]][area]["families"]
+        marks = ["claims" if n in holders else "—" for n in names]
+        lines.append(f"| {area} | " + " | ".join(marks) + f" | {', '.join(families) or '**unmeasured**'} |")
+    return "\n".join(lines)

@@ -116,10 +116,12 @@ def personas(as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print one Markdown table (the README's claims map).")
 @friendly
-def coverage(as_json: bool) -> None:
+def coverage(as_json: bool, as_markdown: bool) -> None:
     """For each persona: the expertise it claims, and which task families measure each claim."""
-    from .claims import persona_claims
+    from .claims import claims_markdown, persona_claims
     from .fixtures import family_names
     from .paths import PERSONAS_DIR
     from .personas import load_personas
@@ -132,6 +134,9 @@ def coverage(as_json: bool) -> None:
     }  # fmt: skip
     if as_json:
         print(json.dumps(result, indent=2))
+        return
+    if as_markdown:
+        print(claims_markdown(result))
         return
     for name, claims in result.items():
         table = Table(title=f"{name}: claimed expertise")

@@ -95,3 +95,20 @@ def test_doctor_reports_everything_present():
     assert result.returncode == 0, result.stdout
     for check in ("docker engine", "docker compose", "personas", "fixtures", "base image", "fixture images"):
         assert check in result.stdout
+
+
+def test_coverage_maps_every_family_and_matches_the_readme():
+    """Every task family measures some claim, and the README's claims map is the command's output."""
+    result = cli("evals", "coverage", "--json")
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)
+    assert set(claims) == {"backend", "backend-developer"}
+    from evals.fixtures import family_names
+
+    measured = {fam for rows in claims.values() for row in rows for fam in row["families"]}
+    assert measured == set(family_names()), "a family measures no claim, or a claim names a missing family"
+
+    table = cli("evals", "coverage", "--markdown").stdout.strip()
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index("<!-- claims-map:start -->"), readme.index("<!-- claims-map:end -->")
+    assert readme[start:end].split("-->", 1)[1].strip() == table, "README claims map is stale: paste `evals coverage --markdown`"
