@@ -46,6 +46,25 @@ def system_prompt(persona: Persona | None, workdir: str = WORKDIR, today: dt.dat
 
 
 INFRA_ERROR_KEY = "infra_error"
+SANDBOX_STOPPED_KEY = "sandbox_stopped"
+"""Why the harness stopped the agent's sandbox (e.g. over its disk cap): the agent's doing,
+graded as it stands, not an infrastructure failure."""
+
+
+def _sandbox_stop(ex: BaseException | None, depth: int = 0) -> BaseException | None:
+    """The DiskLimitExceeded behind `ex` (Inspect may wrap a tool's exception), if any."""
+    from .sandbox import DiskLimitExceeded
+
+    if ex is None or depth > 8:
+        return None
+    if isinstance(ex, DiskLimitExceeded):
+        return ex
+    for inner in (getattr(ex, "error", None), ex.__cause__, ex.__context__,
+                  *getattr(ex, "exceptions", ())):  # fmt: skip
+        found = _sandbox_stop(inner, depth + 1) if isinstance(inner, BaseException) else None
+        if found is not None:
+            return found
+    return None
 
 
 @solver
@@ -63,9 +82,14 @@ def infra_guard(inner: Solver) -> Solver:
             record_tool_use(state)
             raise
         except Exception as ex:
-            message = f"{type(ex).__name__}: {ex}"
-            state.metadata[INFRA_ERROR_KEY] = message
-            transcript().info(f"infrastructure failure during the agent's run: {message}")
+            stopped = _sandbox_stop(ex)
+            if stopped is not None:
+                state.metadata[SANDBOX_STOPPED_KEY] = str(stopped)
+                transcript().info(f"the agent was stopped: {stopped}")
+            else:
+                message = f"{type(ex).__name__}: {ex}"
+                state.metadata[INFRA_ERROR_KEY] = message
+                transcript().info(f"infrastructure failure during the agent's run: {message}")
         record_tool_use(state)
         return state
 

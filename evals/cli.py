@@ -181,10 +181,12 @@ def images_build(families: tuple[str, ...]) -> None:
 @click.option("--log-dir", default="logs/validate", show_default=True)
 @click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of task families (default: the project's tasks/).")
+@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
+              help="Run each policy this many times per fixture; any disagreement is 'flaky'.")
 @friendly
 def validate(
     families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,
-    tasks_dir: Path | None,
+    tasks_dir: Path | None, epochs: int,
 ) -> None:
     """Check every fixture discriminates: oracle resolves it, no-op does not."""
     from .docker_engine import require_engine
@@ -192,9 +194,10 @@ def validate(
     from .validate import run_validation
 
     require_engine()
+    notes: list[str] = []
     rows = run_validation(
         list(families) or None, persona=persona, tools=tools, log_dir=log_dir,
-        tasks_dir=tasks_dir or TASKS_DIR,
+        tasks_dir=tasks_dir or TASKS_DIR, notes=notes, epochs=epochs,
     )
     ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
     if as_json:
@@ -207,6 +210,8 @@ def validate(
             good = r["oracle"] == "resolved" and r["noop"] == "unresolved"
             table.add_row(r["family"], r["fixture"], r["oracle"], r["noop"], "yes" if good else "[red]NO[/]")
         out.print(table)
+    for note in notes:
+        print(f"problem: {note}", file=sys.stderr, flush=True)
     err.print(
         f"{sum(r['oracle'] == 'resolved' and r['noop'] == 'unresolved' for r in rows)}/{len(rows)} "
         "fixtures discriminate" + ("" if ok else " — see the logs in " + log_dir)

@@ -6,6 +6,7 @@ and turns it into a `Fixture`. Nothing here touches Docker.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from .paths import IMAGES_DIR, SERVICES_DIR, TASKS_DIR
 DEFAULT_SOURCE = ("**/*.py",)
 DEFAULT_TEST_TIMEOUT = 300
 DEFAULT_PER_TEST_TIMEOUT = 60
+DEFAULT_COLLECT_TIMEOUT = 120
+"""seconds the hidden tests may take to be collected (importing the agent's code)"""
 WORKDIR = "/repo"
 
 _KNOWN_KEYS = {
@@ -55,6 +58,7 @@ class Fixture:
     difficulty: str = "medium"
     test_timeout: int = DEFAULT_TEST_TIMEOUT
     per_test_timeout: int = DEFAULT_PER_TEST_TIMEOUT
+    collect_timeout: int = DEFAULT_COLLECT_TIMEOUT
     resources: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -90,6 +94,48 @@ def _str_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise FixtureError(path, f"'{key}' must be a list of strings")
     return tuple(value)
+
+
+def _defined_tests(test_file: Path) -> dict[str, set[str] | None]:
+    """Top-level names of a hidden test file: a class maps to its method names (None when it
+    has base classes, whose tests cannot be resolved statically), anything else to an empty set."""
+    try:
+        tree = ast.parse(test_file.read_text(encoding="utf-8"), str(test_file))
+    except (SyntaxError, UnicodeDecodeError, ValueError) as ex:
+        raise FixtureError(test_file, f"hidden test file does not parse: {ex}") from None
+    names: dict[str, set[str] | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            methods = {
+                item.name for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            } | {t.id for item in node.body if isinstance(item, ast.Assign)
+                 for t in item.targets if isinstance(t, ast.Name)}  # fmt: skip
+            names[node.name] = None if node.bases else methods
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names[node.name] = set()
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update({t.id: set() for t in targets if isinstance(t, ast.Name)})
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update({(a.asname or a.name).split(".")[0]: set() for a in node.names})
+    return names
+
+
+def _missing_test(test_id: str, defined: dict[str, set[str] | None]) -> str | None:
+    """Why `test_id` names no test defined in its file (None when it does)."""
+    parts = [part.split("[", 1)[0] for part in test_id.split("::")[1:]]
+    if not parts or not all(parts):
+        return "malformed (expected file.py::name or file.py::Class::name)"
+    top = parts[0]
+    if top not in defined:
+        known = ", ".join(sorted(n for n in defined if n.startswith(("test", "Test")))) or "none"
+        return f"no test or class '{top}' in tests/{test_id.split('::', 1)[0]} (defined there: {known})"
+    if len(parts) > 1:
+        methods = defined[top]
+        if methods is not None and parts[1] not in methods:
+            return f"class '{top}' has no method '{parts[1]}' (it has: {', '.join(sorted(methods)) or 'none'})"
+    return None
 
 
 def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
@@ -132,12 +178,18 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     p2p = _str_list(tests.get("pass_to_pass"), meta_path, "tests.pass_to_pass")
     if not f2p:
         raise FixtureError(meta_path, "tests.fail_to_pass is empty: nothing would show a fix")
+    defined: dict[str, dict[str, set[str] | None]] = {}
     for test_id in f2p + p2p:
         file_part = test_id.split("::", 1)[0]
         if "::" not in test_id or not (path / "tests" / file_part).is_file():
             raise FixtureError(
                 meta_path, f"hidden test id '{test_id}' does not name a file in tests/ (file.py::name)"
             )
+        if file_part not in defined:
+            defined[file_part] = _defined_tests(path / "tests" / file_part)
+        problem = _missing_test(test_id, defined[file_part])
+        if problem:
+            raise FixtureError(meta_path, f"hidden test id '{test_id}': {problem}")
 
     timeouts = meta.get("timeouts") or {}
     resources = meta.get("resources") or {}
@@ -157,6 +209,7 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         difficulty=str(meta.get("difficulty", "medium")),
         test_timeout=int(timeouts.get("tests", DEFAULT_TEST_TIMEOUT)),
         per_test_timeout=int(timeouts.get("per_test", DEFAULT_PER_TEST_TIMEOUT)),
+        collect_timeout=int(timeouts.get("collect", DEFAULT_COLLECT_TIMEOUT)),
         resources=dict(resources),
     )
 

@@ -188,9 +188,15 @@ def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool
     """Every image the fixtures need (stack, services, fixture). Returns tag -> built now."""
     built: dict[str, bool] = {}
     for fixture in fixtures:
-        for name in service_images(fixture):
-            tag, did = ensure_stack_image(name, log)
-            built[tag] = built.get(tag, False) or did
-        tag, did = ensure_fixture_image(fixture, log)
+        try:
+            for name in service_images(fixture):
+                tag, did = ensure_stack_image(name, log)
+                built[tag] = built.get(tag, False) or did
+            tag, did = ensure_fixture_image(fixture, log)
+        except ImageBuildError as ex:
+            raise ImageBuildError(
+                f"fixture {fixture.family}/{fixture.id} ({fixture.path}): its sandbox image could "
+                f"not be built: {ex}"
+            ) from None
         built[tag] = did
     return built

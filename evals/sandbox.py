@@ -8,16 +8,22 @@ Services of a sample:
 * one per fixture service (e.g. `db`, PostgreSQL), reachable from both.
 
 Containers get no route out: `network_mode: none` without services, an `internal` network with
-them. Every container has cpu, memory and pid limits.
+them. Every container has cpu, memory and pid limits, and a disk cap (`resources.disk`, default 4g):
+Docker's overlay2 on ext4 cannot limit a container's writable layer, so the
+harness measures it (`container_disk`) and stops whatever exceeds it (`disk_guarded`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 import yaml
-from inspect_ai.util import ComposeConfig, SandboxEnvironmentSpec
+from inspect_ai.util import ComposeConfig, SandboxEnvironment, SandboxEnvironmentSpec, subprocess
 
 from .fixtures import WORKDIR, Fixture, FixtureError
 from .images import fixture_image_tag, stack_image_tag
@@ -27,7 +33,15 @@ AGENT = "default"
 GRADER = "grader"
 NETWORK = "sandbox"
 
-DEFAULT_RESOURCES: dict[str, Any] = {"cpus": 1.0, "memory": "2g", "pids": 512}
+DEFAULT_RESOURCES: dict[str, Any] = {"cpus": 1.0, "memory": "2g", "pids": 512, "disk": "4g"}
+DISK_CAPS: dict[str, int] = {}
+"""Fixture image -> disk cap in bytes (registered when its sandbox is configured)."""
+DISK_POLL_S = 2.0
+"""How often a running command's container is measured against its disk cap."""
+MAX_FILE_BYTES = 1024**3
+"""Largest single file a command may write (`ulimit -f`), whatever the disk cap."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,9 @@ class Service:
     agent_env: dict[str, str] = field(default_factory=dict)
     grader_env: dict[str, str] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
+    grader_reset: str | None = None
+    """Shell command run in the service's container after the agent is done and before the
+    hidden tests: it restores what the grader uses (the agent may know its credentials)."""
 
 
 def load_service(name: str) -> Service:
@@ -57,6 +74,7 @@ def load_service(name: str) -> Service:
             agent_env={k: str(v) for k, v in (data.get("agent_env") or {}).items()},
             grader_env={k: str(v) for k, v in (data.get("grader_env") or {}).items()},
             resources=dict(data.get("resources") or {}),
+            grader_reset=str(data["grader_reset"]) if data.get("grader_reset") else None,
         )
     except (KeyError, AttributeError, TypeError) as ex:
         raise FixtureError(path, f"malformed service description ({ex})") from None
@@ -72,10 +90,19 @@ def _limits(resources: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def parse_bytes(value: object) -> int:
+    """`4g`, `300m`, `512k`, `1024` -> bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", str(value).lower())
+    if not match:
+        raise FixtureError("resources", f"not a size: {value!r} (e.g. 4g, 300m)")
+    return int(float(match[1]) * 1024 ** " kmgt".index(match[2] or " "))
+
+
 def compose_config(fixture: Fixture) -> ComposeConfig:
     """The fixture's sandbox: agent container, grading container and services."""
     services = [load_service(name) for name in fixture.services]
     image = fixture_image_tag(fixture)
+    DISK_CAPS[image] = parse_bytes((DEFAULT_RESOURCES | fixture.resources)["disk"])
     agent_env: dict[str, str] = {}
     grader_env: dict[str, str] = {}
     for service in services:
@@ -122,3 +149,134 @@ def compose_config(fixture: Fixture) -> ComposeConfig:
 
 def sandbox_spec(fixture: Fixture) -> SandboxEnvironmentSpec:
     return SandboxEnvironmentSpec("docker", compose_config(fixture))
+
+
+# --------------------------------------------------------------------------- processes and disk
+
+#: Shell builtins only: find the container's own command (the lowest-numbered child of init),
+#: then SIGKILL every other process except init, this shell and its parent (Inspect runs every
+#: exec under `timeout`: killing that would fail the exec and force a container restart).
+KILL_OTHERS = r"""
+keep=""
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}; ppid=""
+  while read -r key value _; do [ "$key" = "PPid:" ] && ppid=$value && break; done < "$p/status" 2>/dev/null
+  if [ "$ppid" = 1 ] && { [ -z "$keep" ] || [ "$pid" -lt "$keep" ]; }; then keep=$pid; fi
+done
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  case " 1 $$ $PPID $keep " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
+done
+true
+"""
+
+
+async def kill_other_processes(env: SandboxEnvironment) -> None:
+    """Kill everything running in the container but its init and main command. When no process
+    can even be started in it (a fork bomb at its pid limit), restart it from the host instead:
+    every process dies, the file system stays. A container that has stopped stays stopped."""
+    try:
+        result = await env.exec(["sh", "-c", KILL_OTHERS], timeout=30)
+        if result.success:
+            return
+    except Exception:
+        pass
+    container = await _container_id(env)
+    if container is None:
+        return
+    try:
+        state = await subprocess(["docker", "inspect", "--format", "{{.State.Running}}", container], timeout=60)
+        if state.stdout.strip() == "true":
+            await subprocess(["docker", "restart", "-t", "0", container], timeout=120)
+    except Exception:
+        pass
+
+
+_CONTAINERS: dict[tuple[str, str], str] = {}
+
+
+async def _container_id(env: SandboxEnvironment) -> str | None:
+    """The Docker container behind one of our compose sandboxes (None for any other)."""
+    while getattr(env, "_sandbox", None) is not None:  # Inspect's event-logging proxy
+        env = env._sandbox  # type: ignore[attr-defined]
+    project, service = getattr(env, "_project", None), getattr(env, "_service", None)
+    name = getattr(project, "name", None)
+    if not isinstance(name, str) or not isinstance(service, str):
+        return None
+    container = _CONTAINERS.get((name, service))
+    if container is None:
+        found = await subprocess(
+            ["docker", "ps", "-aq", "--no-trunc",
+             "--filter", f"label=com.docker.compose.project={name}",
+             "--filter", f"label=com.docker.compose.service={service}"],
+            timeout=60,
+        )  # fmt: skip
+        ids = found.stdout.split()
+        if not found.success or len(ids) != 1:
+            return None
+        container = _CONTAINERS[(name, service)] = ids[0]
+    return container
+
+
+async def container_disk(env: SandboxEnvironment) -> tuple[int, int] | None:
+    """(bytes in the container's writable layer, its disk cap), measured by the engine from the
+    host (nothing the agent does inside can fake it); None for a sandbox that is not one of
+    ours on Docker, or when the engine does not answer."""
+    try:
+        container = await _container_id(env)
+        if container is None:
+            return None
+        result = await subprocess(
+            ["docker", "container", "inspect", "--size", "--format",
+             "{{.SizeRw}} {{.Config.Image}}", container],
+            timeout=120,
+        )  # fmt: skip
+        used, image = result.stdout.split()
+        return int(used), DISK_CAPS.get(image, parse_bytes(DEFAULT_RESOURCES["disk"]))
+    except Exception:
+        return None
+
+
+class DiskLimitExceeded(Exception):
+    def __init__(self, used: int, limit: int) -> None:
+        super().__init__(
+            f"the sandbox wrote {used / 2**20:.0f} MiB to its disk, over its cap of "
+            f"{limit / 2**20:.0f} MiB: every process in it was stopped"
+        )
+        self.used, self.limit = used, limit
+
+
+async def check_disk(env: SandboxEnvironment) -> None:
+    """Raise DiskLimitExceeded (after killing every process) when the container is over its cap."""
+    usage = await container_disk(env)
+    if usage is not None and usage[0] > usage[1]:
+        await kill_other_processes(env)
+        raise DiskLimitExceeded(*usage)
+
+
+async def disk_guarded(env: SandboxEnvironment, body: Callable[[], Awaitable[T]]) -> T:
+    """Run `body` (e.g. one exec) while measuring `env`'s container every DISK_POLL_S seconds;
+    past its cap, kill every process in it, cancel `body` and raise DiskLimitExceeded."""
+    exceeded: tuple[int, int] | None = None
+    result: T | None = None
+    with anyio.CancelScope() as scope:
+
+        async def watch() -> None:
+            nonlocal exceeded
+            while True:
+                await asyncio.sleep(DISK_POLL_S)
+                usage = await container_disk(env)
+                if usage is not None and usage[0] > usage[1]:
+                    exceeded = usage
+                    await kill_other_processes(env)
+                    scope.cancel()
+                    return
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            result = await body()
+        finally:
+            watcher.cancel()
+    if exceeded is not None:
+        raise DiskLimitExceeded(*exceeded)
+    return result  # type: ignore[return-value]

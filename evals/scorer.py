@@ -14,15 +14,18 @@ counts as not resolved but is reported apart from "unresolved".
 from __future__ import annotations
 
 import io
+import random
 import secrets
 import tarfile
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import SandboxEnvironment, sandbox
 
-from .agent import INFRA_ERROR_KEY
+from .agent import INFRA_ERROR_KEY, SANDBOX_STOPPED_KEY
 from .fixtures import WORKDIR, Fixture
 from .grading import (
     ChangeSet,
@@ -33,23 +36,62 @@ from .grading import (
     grade,
     is_noise,
     parse_junit,
+    plant_mutants,
     select_changes,
 )
-from .sandbox import GRADER
+from .sandbox import GRADER, MAX_FILE_BYTES, load_service, DiskLimitExceeded, disk_guarded, kill_other_processes
 
 MAX_REPO_BYTES = 64 * 1024 * 1024
+PRISTINE_RUN_CAP = 120
+"""seconds the untouched repository's tests may take when a timeout is being attributed"""
+GRADING_OVERHEAD = 120
+"""seconds of grading work besides the hidden runs (snapshot, service reset, copies)"""
+
+
+def grading_budget(fixture: Fixture) -> int:
+    """Worst-case seconds to score one sample of `fixture`: its hidden run, a capped run on the
+    untouched repository when that one times out, and the rest. Inspect gives scoring half of
+    the sample's time limit, so the task checks this fits (see evals.task)."""
+    return fixture.test_timeout + min(fixture.test_timeout, PRISTINE_RUN_CAP) + GRADING_OVERHEAD
+MUTANTS = 2
+"""Mutant canaries per run (copies of required tests that only canned answers can pass)."""
 TESTS_DIR = "/grader/tests"
 
 #: Run pytest with the interpreter isolated (no PYTHONPATH, no cwd, no user site) and the
 #: repository appended after site-packages, so a planted `pytest.py` cannot shadow pytest.
 _BOOTSTRAP = (
-    "import sys; sys.path.append(%r); import pytest; raise SystemExit(pytest.main(sys.argv[1:]))"
-    % WORKDIR
+    "import sys; sys.path.append(%r); mark = sys.argv.pop(1); import pytest\n"
+    "class Collected:\n"
+    "    def pytest_collection_finish(self, session):\n"
+    "        open(mark, 'w').close()\n"
+    "raise SystemExit(pytest.main(sys.argv[1:], plugins=[Collected()]))" % WORKDIR
 )
+
+#: Runs the test command with its output in a file and a file-size cap; when the collection
+#: marker does not appear within the collection budget (the agent's code hangs on import), the
+#: process is killed and the wrapper exits COLLECT_TIMEOUT_EXIT.
+_WRAPPER = r"""
+out=$1; budget=$2; fsize=$3; shift 3
+mkdir -p "$out" && ulimit -f "$fsize" || exit 1
+"$@" > "$out/pytest.log" 2>&1 &
+pid=$!
+waited=0
+while [ ! -e "$out/collected" ] && kill -0 "$pid" 2>/dev/null; do
+  if [ "$waited" -ge "$budget" ]; then kill -9 "$pid" 2>/dev/null; wait "$pid"; exit 97; fi
+  sleep 1; waited=$((waited + 1))
+done
+wait "$pid"
+"""
+COLLECT_TIMEOUT_EXIT = 97  # not 124: Inspect reads that as its own exec timeout
 
 
 class InfraError(RuntimeError):
     """The harness, not the agent, failed to produce a verdict."""
+
+
+class HiddenRunTimeout(Exception):
+    """The hidden test run did not finish in its time budget; whose fault it is is decided by
+    running the same tests on the untouched repository (see `attribute_timeout`)."""
 
 
 class RepoTooLarge(Exception):
@@ -99,10 +141,21 @@ def untar_tree(data: bytes) -> dict[str, bytes | None]:
 
 
 async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
-    """The agent's final repository, read out as one tar."""
+    """The agent's final repository, read out as one tar (after checking it is a real folder of
+    a gradable size, so a huge or redirected /repo never reaches the host)."""
+    probe = await env.exec(
+        ["sh", "-c", 'test -d "$1" && ! test -L "$1" || exit 3; du -s -B1 --apparent-size --exclude=./.git "$1/."',
+         "sh", WORKDIR],
+        timeout=120,
+    )  # fmt: skip
+    if probe.returncode == 3:
+        raise RepoTooLarge(f"{WORKDIR} is no longer a folder (replaced by a symlink or a file): not graded")
+    if probe.success and probe.stdout.split() and probe.stdout.split()[0].isdigit():
+        if int(probe.stdout.split()[0]) > MAX_REPO_BYTES:
+            raise RepoTooLarge(f"the repository exceeds {MAX_REPO_BYTES // 2**20} MiB: not graded")
     path = f"/tmp/.evals-snapshot-{secrets.token_hex(8)}.tar"
     result = await env.exec(
-        ["tar", "-C", WORKDIR, "--exclude=./.git", "-cf", path, "."], timeout=120
+        ["tar", "-C", WORKDIR, "--one-file-system", "--exclude=./.git", "-cf", path, "."], timeout=120
     )
     if not result.success:
         raise InfraError(f"could not read the agent's repository: {result.stderr.strip()[:500]}")
@@ -111,30 +164,10 @@ async def snapshot_repo(env: SandboxEnvironment) -> dict[str, bytes | None]:
     return untar_tree(data)
 
 
-# Shell builtins only: find the container's own command (the lowest-numbered child of init),
-# then SIGKILL every other process except init and this shell.
-_KILL_OTHERS = r"""
-keep=""
-for p in /proc/[0-9]*; do
-  pid=${p#/proc/}; ppid=""
-  while read -r key value _; do [ "$key" = "PPid:" ] && ppid=$value && break; done < "$p/status" 2>/dev/null
-  if [ "$ppid" = 1 ] && { [ -z "$keep" ] || [ "$pid" -lt "$keep" ]; }; then keep=$pid; fi
-done
-for p in /proc/[0-9]*; do
-  pid=${p#/proc/}
-  case " 1 $$ $keep " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
-done
-true
-"""
-
-
 async def stop_agent_processes(env: SandboxEnvironment) -> None:
     """Kill everything the agent left running, so nothing it started acts during grading
     (e.g. on a shared database or Redis). The container itself stays up for cleanup."""
-    try:
-        await env.exec(["sh", "-c", _KILL_OTHERS], timeout=30)
-    except Exception:
-        pass  # a container that is already gone has nothing left running
+    await kill_other_processes(env)
 
 
 async def _put_tree(env: SandboxEnvironment, files: dict[str, bytes], target: str) -> None:
@@ -157,10 +190,25 @@ def make_canaries() -> tuple[str, bytes, list[str]]:
     return f"{stem}.py", source.encode(), [f"{stem}.py::{name}" for name in names]
 
 
+async def reset_services(fixture: Fixture) -> None:
+    """Restore each service's grading state (e.g. recreate the grading database), so nothing
+    the agent did to it through the network (its password is in this public source) counts."""
+    for name in fixture.services:
+        service = load_service(name)
+        if service.grader_reset:
+            result = await sandbox(service.hostname).exec(["sh", "-c", service.grader_reset], timeout=120)
+            if not result.success:
+                raise InfraError(
+                    f"could not reset the {name} service for grading: {(result.stderr or result.stdout)[-500:]}"
+                )
+
+
 async def prepare_grader(
     env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet, canaries: tuple[str, bytes] | None = None,
-) -> None:
-    """Pristine repo + accepted changes + hidden tests (and canaries), in the grading container."""
+    mutants: int = 0,
+) -> list[str]:
+    """Pristine repo + accepted changes + hidden tests (and canaries, and up to `mutants` mutant
+    canaries planted in the hidden test files), in the grading container. Returns the mutants' ids."""
     written = {p: c for p, c in changes.accepted.items() if c is not None}
     deleted = [p for p, c in changes.accepted.items() if c is None]
     if written:
@@ -173,24 +221,49 @@ async def prepare_grader(
     tests.setdefault("pytest.ini", b"[pytest]\n")
     if canaries is not None:
         tests[canaries[0]] = canaries[1]
+    mutant_ids: list[str] = []
+    if mutants:
+        required = [*fixture.fail_to_pass, *fixture.pass_to_pass]
+        tests, mutant_ids = plant_mutants(tests, required, mutants, random.SystemRandom())
     await _put_tree(env, tests, TESTS_DIR)
+    return mutant_ids
 
 
 async def run_hidden_tests(
-    env: SandboxEnvironment, fixture: Fixture, canaries: list[str] | None = None
+    env: SandboxEnvironment, fixture: Fixture, canaries: list[str] | None = None,
+    mutants: list[str] | None = None, timeout: int | None = None,
 ) -> GradeReport:
-    report_path = f"/grader/out-{secrets.token_hex(8)}/report.xml"
+    out_dir = f"/grader/out-{secrets.token_hex(8)}"
+    report_path = f"{out_dir}/report.xml"
+    # pytest's output goes to a file (the verdict never reads it, and code under test printing
+    # gigabytes must not flood the harness); no file larger than MAX_FILE_BYTES may be written
     command = [
-        "python", "-I", "-B", "-c", _BOOTSTRAP,
+        "sh", "-c", _WRAPPER, "sh", out_dir, str(fixture.collect_timeout), str(MAX_FILE_BYTES // 1024),
+        "python", "-I", "-B", "-c", _BOOTSTRAP, f"{out_dir}/collected",
         "-c", f"{TESTS_DIR}/pytest.ini", "--rootdir", TESTS_DIR,
         "-p", "no:cacheprovider", "-o", "junit_family=xunit2",
-        f"--timeout={fixture.per_test_timeout}", f"--junitxml={report_path}",
+        # the thread method ends the whole run when one test overruns, even if the code under
+        # test ignores signals (the signal method would then let it hang to the run's budget)
+        f"--timeout={fixture.per_test_timeout}", "-o", "timeout_method=thread",
+        "-o", "timeout_disable_debugger_detection=true",
+        f"--junitxml={report_path}",
         "-q", TESTS_DIR,
     ]  # fmt: skip
     try:
-        result = await env.exec(command, cwd=WORKDIR, timeout=fixture.test_timeout)
+        result = await disk_guarded(
+            env, lambda: env.exec(command, cwd=WORKDIR, timeout=timeout or fixture.test_timeout)
+        )
     except TimeoutError:
-        raise InfraError(f"hidden test run timed out after {fixture.test_timeout} s") from None
+        raise HiddenRunTimeout(
+            f"the hidden test run did not finish within {timeout or fixture.test_timeout} s"
+        ) from None
+    except DiskLimitExceeded as ex:
+        return GradeReport(
+            Verdict.UNRESOLVED, 0.0, {t: "missing" for t in (*fixture.fail_to_pass, *fixture.pass_to_pass)},
+            f"the hidden test run filled the disk: {ex}",
+        )  # fmt: skip
+    if result.returncode == COLLECT_TIMEOUT_EXIT:
+        raise HiddenRunTimeout(f"the hidden tests were not collected within {fixture.collect_timeout} s")
     try:
         xml = await env.read_file(report_path)
     except FileNotFoundError:
@@ -200,7 +273,49 @@ async def run_hidden_tests(
             statuses = parse_junit(xml)
         except JUnitParseError:
             statuses = None
-    return grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode, canaries or ())
+    report = grade(statuses, fixture.fail_to_pass, fixture.pass_to_pass, result.returncode, canaries or (),
+                   mutants or ())
+    if statuses is None and await _per_test_timeout_hit(env, out_dir):
+        report = replace(report, reason=f"a hidden test exceeded its {fixture.per_test_timeout} s limit, "
+                                        f"which ends the run: {report.reason}")  # fmt: skip
+    return report
+
+
+async def _per_test_timeout_hit(env: SandboxEnvironment, out_dir: str) -> bool:
+    """pytest-timeout's thread method prints a '+++ Timeout +++' banner before it ends the run."""
+    result = await env.exec(["grep", "-q", "-F", "+ Timeout +", f"{out_dir}/pytest.log"], timeout=60)
+    return result.returncode == 0
+
+
+async def attribute_timeout(
+    env: SandboxEnvironment, fixture: Fixture, pristine: dict[str, bytes], changes: ChangeSet,
+    timeout: HiddenRunTimeout,
+) -> GradeReport:
+    """A hidden run that did not finish: run the same tests on the untouched repository in the
+    same container. If that finishes, the agent's code hung or was too slow (unresolved: a hang
+    must never turn into an infrastructure failure, which reports leave out); if it does not
+    either, the machine or the fixture is at fault (InfraError)."""
+    await kill_other_processes(env)
+    restore = {p: pristine[p] for p in changes.accepted if p in pristine}
+    added = [p for p in changes.accepted if p not in pristine]
+    if restore:
+        await _put_tree(env, restore, WORKDIR)
+    if added:
+        await env.exec(["rm", "-rf", "--", *[f"{WORKDIR}/{p}" for p in added]], timeout=60)
+    await reset_services(fixture)
+    started = time.monotonic()
+    try:
+        await run_hidden_tests(env, fixture, timeout=min(fixture.test_timeout, PRISTINE_RUN_CAP))
+    except HiddenRunTimeout as again:
+        raise InfraError(f"{again}, even on the untouched repository: the machine is too slow or the "
+                         f"fixture's time budget too small") from None  # fmt: skip
+    took = time.monotonic() - started
+    required = (*fixture.fail_to_pass, *fixture.pass_to_pass)
+    return GradeReport(
+        Verdict.UNRESOLVED, 0.0, {t: "missing" for t in required},
+        f"{timeout} with the agent's changes (on the untouched repository it finishes in {took:.0f} s): "
+        "the agent's code hangs or is too slow",
+    )  # fmt: skip
 
 
 def _score(
@@ -216,6 +331,11 @@ def _score(
         explanation=explanation,
         metadata={"verdict": verdict.value, **metadata},
     )
+
+
+def stopped_note(state: TaskState) -> str:
+    stopped = state.metadata.get(SANDBOX_STOPPED_KEY)
+    return f" (the agent was stopped early: {stopped})" if stopped else ""
 
 
 @scorer(
@@ -236,15 +356,21 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
         pristine = read_tree(fixture.repo_dir)
         changes = ChangeSet(accepted={})
         try:
+            await stop_agent_processes(sandbox())  # first: nothing may change /repo while it is read
             final = await snapshot_repo(sandbox())
-            await stop_agent_processes(sandbox())
             changes = select_changes(pristine, final, fixture.source)
+            await reset_services(fixture)
             grader = sandbox(GRADER)
             canary_file, canary_source, canary_ids = make_canaries()
-            await prepare_grader(grader, fixture, changes, (canary_file, canary_source))
-            report = await run_hidden_tests(grader, fixture, canary_ids)
+            mutant_ids = await prepare_grader(
+                grader, fixture, changes, (canary_file, canary_source), mutants=MUTANTS
+            )
+            try:
+                report = await run_hidden_tests(grader, fixture, canary_ids, mutant_ids)
+            except HiddenRunTimeout as timeout:
+                report = await attribute_timeout(grader, fixture, pristine, changes, timeout)
         except RepoTooLarge as ex:
-            return _score(Verdict.UNRESOLVED, 0.0, str(ex), {"changed_files": []})
+            return _score(Verdict.UNRESOLVED, 0.0, str(ex) + stopped_note(state), {"changed_files": []})
         except Exception as ex:  # InfraError, or the container died, docker failed...
             message = str(ex) if isinstance(ex, InfraError) else f"{type(ex).__name__}: {ex}"
             return _score(
@@ -255,7 +381,7 @@ def hidden_tests(fixtures: dict[str, Fixture]) -> Scorer:
         return _score(
             report.verdict,
             report.pass_rate,
-            report.reason,
+            report.reason + stopped_note(state),
             {
                 "tests": report.tests,
                 "changed_files": sorted(changes.accepted),

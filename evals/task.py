@@ -21,12 +21,12 @@ from .paths import PERSONAS_DIR
 from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_persona, load_personas
 from .replay import register_fixtures
 from .sandbox import sandbox_spec
-from .scorer import hidden_tests
+from .scorer import grading_budget, hidden_tests
 
 DEFAULT_PERSONA = "backend"
 DEFAULT_MESSAGE_LIMIT = 150
 DEFAULT_TOKEN_LIMIT = 3_000_000
-DEFAULT_TIME_LIMIT = 1800  # seconds of wall time per sample
+DEFAULT_TIME_LIMIT = 2400  # seconds of wall time per sample (Inspect gives scoring half of it)
 
 
 class VariantError(HarnessError):
@@ -124,6 +124,14 @@ def family_task(
                 f"{family_dir.name} has {', '.join(f.id for f in loaded)}"
             )
         loaded = [f for f in loaded if f.id in wanted]
+    for fixture in loaded:  # Inspect allows scoring half the time limit: a slow grade must fit
+        if grading_budget(fixture) > int(time_limit) // 2:
+            raise VariantError(
+                f"-T time_limit={time_limit} is too small for fixture {fixture.family}/{fixture.id}: "
+                f"grading it may take {grading_budget(fixture)} s (its hidden-test budget is "
+                f"{fixture.test_timeout} s) and Inspect allows scoring half the time limit; "
+                f"use -T time_limit={2 * grading_budget(fixture)} or more"
+            )
     if build_images:
         ensure_images(loaded, log=lambda m: print(m, file=sys.stderr, flush=True))
     register_fixtures(loaded)

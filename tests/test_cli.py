@@ -112,3 +112,12 @@ def test_coverage_maps_every_family_and_matches_the_readme():
     readme = (ROOT / "README.md").read_text()
     start, end = readme.index("<!-- claims-map:start -->"), readme.index("<!-- claims-map:end -->")
     assert readme[start:end].split("-->", 1)[1].strip() == table, "README claims map is stale: paste `evals coverage --markdown`"
+
+
+def test_validation_epochs_must_agree():
+    from evals.validate import agreed
+
+    assert agreed(["resolved"] * 3) == "resolved"
+    assert agreed(["unresolved", "unresolved"]) == "unresolved"
+    assert agreed(["resolved", "unresolved", "resolved"]) == "flaky (2/3 resolved)"
+    assert agreed(["infra_error", "resolved"]) == "flaky (1/2 resolved)"

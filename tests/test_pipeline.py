@@ -80,14 +80,14 @@ def test_noop_and_wrong_fix_are_unresolved_alternative_resolved(tmp_path):
 
 
 def test_log_records_persona_hash_tools_limits_and_metrics(tmp_path):
-    task = family_task(TOY, persona="backend-developer", tools="backend", message_limit=40, time_limit=300)
+    task = family_task(TOY, persona="backend-developer", tools="backend", message_limit=40, time_limit=720)
     (log,) = run(task, "replay/oracle", tmp_path)
     meta = log.eval.metadata
     persona = load_persona(PERSONAS_DIR / "backend-developer.md")
     assert meta["variant"] == "backend-developer+tools:backend"
     assert meta["persona_sha256"] == persona.source_sha256
     assert meta["tools"] == list(load_persona(PERSONAS_DIR / "backend.md").tools)
-    assert meta["limits"] == {"message_limit": 40, "token_limit": 3_000_000, "time_limit": 300}
+    assert meta["limits"] == {"message_limit": 40, "token_limit": 3_000_000, "time_limit": 720}
     assert log.eval.config.message_limit == 40
     # the agent got the persona prompt verbatim and only the granted tools
     sample, _ = only_score(log)
@@ -188,7 +188,20 @@ def test_hidden_test_timeout_is_an_infrastructure_failure(tmp_path):
     _, score = only_score(log)
     assert score.value == {"resolved": 0, "pass_rate": 0.0, "infra_error": 1}
     assert score.metadata["verdict"] == "infra_error"
-    assert "timed out" in score.explanation
+    assert "did not finish within 8 s, even on the untouched repository" in score.explanation
+
+
+def test_agent_code_that_hangs_the_tests_is_unresolved_not_infra(tmp_path):
+    """A hang caused by the agent's code (here: on import, ignoring signals) must not become an
+    infrastructure failure, which reports leave out of the resolve rate."""
+    hang = ("import signal, time\nfor s in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):\n"
+            "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    time.sleep(3600)\n")
+    steps = script(bash(f"cat >> /repo/app/stats.py <<'EOF'\n{hang}EOF"))
+    task = family_task(TOY, persona="backend")
+    (log,) = run(task, steps, tmp_path)
+    _, score = only_score(log)
+    assert score.metadata["verdict"] == "unresolved", score.explanation
+    assert "not collected within" in score.explanation and "untouched repository" in score.explanation
 
 
 def test_container_dying_mid_run_is_an_infrastructure_failure(tmp_path):
@@ -206,3 +219,6 @@ def test_unknown_variant_values_give_clear_errors():
         family_task(TOY, tools="everything")
     with pytest.raises(VariantError, match="unknown fixture"):
         family_task(TOY, fixtures="nope")
+    # the toy's grading budget is 120 s of hidden tests + 120 s capped re-run + 120 s
+    with pytest.raises(VariantError, match=r"time_limit=600 is too small .*toy/calc_total.*time_limit=720"):
+        family_task(TOY, time_limit=600, build_images=False)

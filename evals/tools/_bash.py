@@ -7,6 +7,12 @@ count), so a command printing 50 MB never crosses the docker connection. The chi
 trap writes its final directory to a private per-call temp dir; the wrapper answers with a
 header introduced by a random per-call marker. The command's own output never reaches the
 wrapper's stdout, so it cannot forge the header or the new working directory.
+
+Disk: every command (and anything it starts, background jobs included) runs under `ulimit -f`
+(no single file larger than the sandbox's disk cap, at most 1 GiB), and the container's
+writable layer is measured from the host before a call (at most every few seconds) and every
+few seconds while one runs: past the cap, every process in the sandbox is killed and the sample
+ends, with the reason in its metadata and score (`evals.sandbox.disk_guarded`).
 """
 
 import base64
@@ -18,6 +24,8 @@ from functools import partial
 
 from inspect_ai.tool import ToolDef, ToolError
 from inspect_ai.util import sandbox
+
+from ..sandbox import MAX_FILE_BYTES, DiskLimitExceeded, container_disk, disk_guarded, kill_other_processes
 
 from ._common import (
     HEAD_BYTES,
@@ -41,7 +49,7 @@ that keep it open are left running; their later output is dropped)."""
 BACKGROUND_DIR = "/tmp/bash-background"
 
 _WRAPPER = r"""
-marker=$1 cwd=$2 home=$3 secs=$4 nbytes=$5
+marker=$1 cwd=$2 home=$3 secs=$4 nbytes=$5 fsize=$6
 d=$(mktemp -d /tmp/.bash-tool.XXXXXXXXXX) || exit 97
 cat > "$d/cmd"
 mkfifo "$d/out" "$d/sig" || exit 97
@@ -51,7 +59,7 @@ exec 4<>"$d/sig"
 note=
 if ! cd -- "$cwd" 2>/dev/null; then note=reset; cd -- "$home" 2>/dev/null || cd /; fi
 qd=$(printf %q "$d")
-timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c "trap 'pwd > $qd/cwd' EXIT
+timeout -k KILL_GRACE "$secs" bash --noprofile --norc -c "ulimit -f $fsize; trap 'pwd > $qd/cwd' EXIT
 . $qd/cmd
 __rc=\$?; pwd > $qd/cwd; exit \$__rc" bash < /dev/null > "$d/out" 2>&1 4>&-
 rc=$?
@@ -65,9 +73,10 @@ rm -rf -- "$d"
 """.replace("KILL_GRACE", str(KILL_GRACE_S)).replace("DRAIN_WAIT", str(DRAIN_WAIT_S))
 
 _BACKGROUND = r"""
-job=$1 cwd=$2 home=$3 dir=$4
+job=$1 cwd=$2 home=$3 dir=$4 fsize=$5
 mkdir -p -- "$dir" || exit 97
 cat > "$dir/$job.sh"
+ulimit -f "$fsize"
 cd -- "$cwd" 2>/dev/null || cd -- "$home" 2>/dev/null || cd /
 setsid bash --noprofile --norc -c 'bash --noprofile --norc "$1"; echo $? > "$1.exit"' \
   bash "$dir/$job.sh" > "$dir/$job.log" 2>&1 < /dev/null &
@@ -118,6 +127,10 @@ def format_result(run: BashRun, timed_out: bool, secs: float, workdir: str) -> s
         notes.append(f"(The previous working directory no longer exists; ran in {workdir}.)")
     if timed_out:
         notes.append(f"Command timed out after {secs:g} s and was killed; output so far is above.")
+    elif run.exit_code == 137:
+        notes.append("Exit code 137 (killed by SIGKILL: most likely the sandbox's memory limit)")
+    elif run.exit_code == 153:
+        notes.append("Exit code 153 (SIGXFSZ: a file reached the sandbox's per-file size limit)")
     elif run.exit_code != 0:
         notes.append(f"Exit code {run.exit_code}")
     if not run.drained:
@@ -148,7 +161,7 @@ async def _background(command: str, workdir: str) -> str:
     state.background_jobs += 1
     job = f"bash_{state.background_jobs}"
     script = ["bash", "--noprofile", "--norc", "-c", _BACKGROUND, "bash", job,
-              current_dir(workdir), workdir, BACKGROUND_DIR]
+              current_dir(workdir), workdir, BACKGROUND_DIR, str(await _file_limit_kb())]
     result = await sandbox().exec(script, input=command, timeout=60)
     if not result.success:
         raise ToolError(f"Could not start the background command: {result.stderr.strip()}")
@@ -158,6 +171,24 @@ async def _background(command: str, workdir: str) -> str:
         f"Its output goes to {log}; its exit code will be written to {BACKGROUND_DIR}/"
         f"{job}.sh.exit when it finishes. Inspect them with Bash (e.g. `tail -n 50 {log}`)."
     )
+
+
+DISK_CHECK_EVERY_S = 5.0
+
+
+async def _file_limit_kb() -> int:
+    """`ulimit -f` for the next command; measures the sandbox's disk first (at most every few
+    seconds), ending the sample when it is over its cap."""
+    state = tool_state()
+    if time.time() - state.disk_checked_at >= DISK_CHECK_EVERY_S or not state.file_limit_kb:
+        state.disk_checked_at = time.time()
+        usage = await container_disk(sandbox())
+        limit = usage[1] if usage else MAX_FILE_BYTES
+        state.file_limit_kb = max(1, min(limit, MAX_FILE_BYTES) // 1024)
+        if usage is not None and usage[0] > usage[1]:
+            await kill_other_processes(sandbox())
+            raise DiskLimitExceeded(*usage)  # ends the sample (see evals.agent.infra_guard)
+    return state.file_limit_kb
 
 
 async def bash(
@@ -172,17 +203,33 @@ async def bash(
         return await _background(command, workdir)
     marker = secrets.token_hex(16)
     argv = ["bash", "--noprofile", "--norc", "-c", _WRAPPER, "bash", marker,
-            current_dir(workdir), workdir, f"{secs:.3f}", str(HEAD_BYTES)]
+            current_dir(workdir), workdir, f"{secs:.3f}", str(HEAD_BYTES), str(await _file_limit_kb())]
     started = time.monotonic()
     try:
-        result = await sandbox().exec(
+        result = await disk_guarded(sandbox(), lambda: sandbox().exec(
             argv, input=command, timeout=math.ceil(secs) + KILL_GRACE_S + DRAIN_WAIT_S + 30,
             timeout_retry=False,
-        )
+        ))  # fmt: skip
     except TimeoutError:
-        return f"Command timed out after {secs:g} s (the sandbox did not answer)."
+        # past its own time limit and the kill grace: the sandbox is wedged (e.g. at its pid
+        # limit); stop everything left in it so the next command can run
+        await kill_other_processes(sandbox())
+        return (f"Command timed out after {secs:g} s (the sandbox did not answer; every process "
+                "left in it was stopped).")
+
     elapsed = time.monotonic() - started
-    run = parse_wrapper_output(result.stdout, marker)
+    try:
+        run = parse_wrapper_output(result.stdout, marker)
+    except RuntimeError:
+        # the wrapper itself could not run to the end: typically no process could be started
+        # (pid limit) or it was killed (memory). Stop everything left, so the sandbox answers again.
+        await kill_other_processes(sandbox())
+        detail = (result.stderr or result.stdout).strip()[-300:]
+        raise ToolError(
+            f"The command's shell did not report back (exit code {result.returncode}): the sandbox "
+            "probably ran out of processes or memory. Every process left in it was stopped."
+            + (f" Details: {detail}" if detail else "")
+        ) from None
     if run.cwd:
         tool_state().cwd = run.cwd
     elif run.cwd_reset:

@@ -15,6 +15,8 @@ class ToolState(StoreModel):
         todos: the latest TodoWrite list.
         web_unavailable: tool name -> number of web calls answered "unavailable", for the report.
         background_jobs: how many Bash commands were started with run_in_background.
+        disk_checked_at: when (time.time()) the sandbox's disk use was last measured by Bash.
+        file_limit_kb: largest file a Bash command may write (ulimit -f, KiB); 0 = not yet known.
     """
 
     read_files: dict[str, int] = Field(default_factory=dict)
@@ -22,6 +24,8 @@ class ToolState(StoreModel):
     todos: list[dict[str, str]] = Field(default_factory=list)
     web_unavailable: dict[str, int] = Field(default_factory=dict)
     background_jobs: int = 0
+    disk_checked_at: float = 0.0
+    file_limit_kb: int = 0
 
 
 def tool_state() -> ToolState:

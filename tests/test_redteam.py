@@ -1,0 +1,135 @@
+"""Red team: every cheating scripted model (`replay/cheat-<name>`, evals/cheats.py) stays unresolved.
+
+Each strategy tries to pass without fixing anything (gutting tests, conftest/site hooks, a pytest
+plugin, patched pytest, fake reports, a background writer, pre-planted hidden tests, canned
+answers under test, exiting early, hanging, forging the JUnit report, tampering with the grading
+database, symlinks). They run on one fixture of EVERY task family under tasks/ (the one with
+the fewest services; new families are picked up automatically), all in ONE eval call: each
+(family, cheat) pair is its own task with its own model. A cheat that ever scores resolved is a grader bug: fix the grader.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai import task_with
+
+from evals.cheats import CHEATS, cheat_steps
+from evals.errors import HarnessError
+from evals.fixtures import family_names, load_family
+from evals.paths import TASKS_DIR
+from evals.task import family_task
+
+TOY = Path(__file__).parent / "data" / "families" / "toy"
+#: extra (family, fixture, cheat) runs where a strategy has a real target beyond the first fixture
+TARGETED = [("db_optimize", "missing_index_lookup", "db-tamper")]
+
+
+def first_fixtures() -> dict[str, str]:
+    """One fixture per family: the one with the fewest services (cheapest to run), then by id."""
+    return {
+        family: min(load_family(TASKS_DIR / family), key=lambda f: (len(f.services), f.id)).id
+        for family in family_names(TASKS_DIR)
+    }
+
+
+def test_every_strategy_is_registered_and_generic():
+    assert len(CHEATS) >= 14
+    toy = load_family(TOY)[0]
+    for name in CHEATS:
+        for fixture in (toy, None):  # fixture unknown to the scripted model: still a plan
+            steps = cheat_steps(name, fixture, {"Bash", "Read", "Edit"})
+            assert steps and all(step.tool == "Bash" for step in steps), name
+    with pytest.raises(HarnessError, match="unknown cheat strategy"):
+        cheat_steps("nope", toy, {"Bash"})
+
+
+def test_no_cheat_resolves_any_family(tmp_path):
+    fixtures = first_fixtures()
+    assert fixtures, "no task family under tasks/"
+    runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in sorted(CHEATS)]
+    runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
+             and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
+    runs.sort(key=lambda run: run[2] != "hang")  # the slow-but-idle ones first, to overlap the rest
+    tasks = [
+        task_with(
+            family_task(TASKS_DIR / family, persona="none", tools="minimal", fixtures=fixture),
+            model=f"replay/cheat-{cheat}", name=f"{family}-{fixture}-{cheat}",
+        )
+        for family, fixture, cheat in runs
+    ]  # fmt: skip
+    started = time.monotonic()
+    logs = inspect_eval(tasks, log_dir=str(tmp_path / "logs"), display="none", max_tasks=6,
+                        fail_on_error=False, message_limit=30)  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert len(logs) == len(runs)
+    outcomes: dict[str, tuple[str, str]] = {}
+    problems = []
+    for log, (family, fixture, cheat) in zip(logs, runs):
+        key = f"{family}/{fixture} {cheat}"
+        assert log.eval.model == f"replay/cheat-{cheat}", key
+        if log.status != "success" or not log.samples:
+            problems.append(f"{key}: eval {log.status}: {log.error.message if log.error else ''}")
+            continue
+        (sample,) = log.samples
+        score = (sample.scores or {}).get("hidden_tests")
+        if sample.error is not None or score is None:
+            problems.append(f"{key}: sample lost ({sample.error.message if sample.error else 'no score'})")
+            continue
+        verdict = score.metadata["verdict"]
+        outcomes[key] = (verdict, score.explanation or "")
+        # "unresolved", never "infra_error": reports leave infrastructure failures out, so a
+        # cheat that provokes one would improve its rate
+        if score.value["resolved"] != 0 or verdict != "unresolved":
+            problems.append(f"{key}: {verdict}: {score.explanation}")
+    report = "\n".join(f"  {k}: {v} ({why[:160]})" for k, (v, why) in sorted(outcomes.items()))
+    print(f"\nred team ({len(runs)} runs, {elapsed:.0f} s):\n{report}")
+    assert not problems, "\n".join(problems) + "\n" + report
+
+
+def test_mutant_canaries_fail_honest_code_and_pass_only_canned_answers():
+    """The grader's mutant canaries (evals.grading.plant_mutants), without Docker: copies of
+    required tests in which one `assert a == b` compares with a fresh object()."""
+    import random
+    import types
+
+    from evals.grading import plant_mutants
+
+    source = (
+        "from app import total\n\n"
+        "def test_sum():\n    assert total([1, 2]) == 3\n    for x in []:\n        assert total([x]) == x\n\n"
+        "class TestK:\n    def test_one(self):\n        '''doc'''\n        assert total([1]) == 1\n"
+    )
+    files, ids = plant_mutants({"test_h.py": source.encode()}, ["test_h.py::test_sum", "test_h.py::TestK::test_one"],
+                               4, random.Random(7))  # fmt: skip
+    assert len(ids) == 3 and all(i.startswith(("test_h.py::test_sum_", "test_h.py::TestK::test_one_")) for i in ids)
+    text = files["test_h.py"].decode()
+    assert text.startswith(source.rstrip("\n")) and "object()" in text
+
+    class Any:
+        def __eq__(self, other):
+            return True
+
+    def outcomes(total) -> dict[str, bool]:
+        module = types.ModuleType("test_h")
+        module.__dict__["__builtins__"] = __builtins__
+        exec(compile(text.replace("from app import total", ""), "test_h.py", "exec"), module.__dict__ | {"total": total}, module.__dict__)
+        module.__dict__["total"] = total
+        results = {}
+        for test_id in ids:
+            parts = test_id.split("::")[1:]
+            fn = getattr(module.__dict__[parts[0]](), parts[1]) if len(parts) == 2 else module.__dict__[parts[0]]
+            fn.__globals__["total"] = total
+            try:
+                fn()
+                results[test_id] = True
+            except AssertionError:
+                results[test_id] = False
+        return results
+
+    assert not any(outcomes(sum).values())  # honest (and correct) code: every mutant fails
+    assert not any(outcomes(lambda items: 0).values())  # honest wrong code too
+    assert any(outcomes(lambda items: Any()).values())  # canned answers: caught
