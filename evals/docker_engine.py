@@ -57,3 +57,52 @@ def require_engine() -> None:
         raise ImageBuildError(
             f"Docker Compose v2 >= 2.21 is needed (found {compose or 'none'}): run 'make setup'"
         )
+
+
+#: compose projects of Inspect's docker sandbox are named "inspect-<task>-<id>"
+SANDBOX_PROJECT_PREFIX = "inspect-"
+_DEAD = {"exited", "dead"}
+
+
+def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age_s: int = 600) -> list[str]:
+    """Remove sandboxes nobody will clean up: compose projects whose containers have all exited
+    (their run died with the engine, or was killed before Inspect's own cleanup), and their
+    networks; also networks of such projects left with no container for a while. A project
+    with any container created, running or paused belongs to a live sample and is left alone.
+    Returns the projects removed."""
+    import datetime as dt
+    from collections import defaultdict
+
+    import docker
+    from docker.errors import APIError, NotFound
+
+    client = docker.from_env()
+    label = "com.docker.compose.project"
+    projects: dict[str, list] = defaultdict(list)
+    for container in client.containers.list(all=True, filters={"label": label}):
+        name = container.labels.get(label, "")
+        if name.startswith(prefix):
+            projects[name].append(container)
+    reaped = []
+    for name, containers in projects.items():
+        if all(c.status in _DEAD for c in containers):
+            for container in containers:
+                try:
+                    container.remove(force=True)
+                except (NotFound, APIError):
+                    pass  # already gone (Inspect's cleanup may race us)
+            reaped.append(name)
+    now = dt.datetime.now(dt.timezone.utc)
+    for network in client.networks.list(filters={"label": label}):
+        name = network.attrs.get("Labels", {}).get(label, "")
+        if not name.startswith(prefix) or (name in projects and name not in reaped):
+            continue
+        created = dt.datetime.fromisoformat(network.attrs["Created"][:26].rstrip("Z") + "+00:00")
+        if name in reaped or (now - created).total_seconds() > orphan_network_age_s:
+            try:
+                network.reload()
+                if not network.attrs.get("Containers"):
+                    network.remove()
+            except (NotFound, APIError):
+                pass
+    return sorted(reaped)

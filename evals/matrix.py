@@ -14,6 +14,8 @@ from pathlib import Path
 
 from inspect_ai import Task, eval_set
 
+from .docker_engine import reap_dead_sandboxes
+
 from .errors import HarnessError
 from .fixtures import family_names
 from .paths import PERSONAS_DIR, TASKS_DIR
@@ -70,9 +72,24 @@ def run_matrix(
         raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(family_names(tasks_dir))})")
     names = personas or list(load_personas(PERSONAS_DIR))
     tasks = matrix_tasks(chosen, matrix_variants(names), fixtures, tasks_dir, **limits)
-    success, _ = eval_set(
-        tasks, log_dir=log_dir, model=models, epochs=epochs, retry_attempts=retry_attempts,
-        retry_wait=5, max_tasks=max_tasks or 4, display=display, fail_on_error=False,
-        retry_on_error=1,
-    )  # fmt: skip
+    _reap("left by an earlier run")
+    try:
+        success, _ = eval_set(
+            tasks, log_dir=log_dir, model=models, epochs=epochs, retry_attempts=retry_attempts,
+            retry_wait=5, max_tasks=max_tasks or 4, display=display, fail_on_error=False,
+            retry_on_error=1,
+        )  # fmt: skip
+    finally:
+        _reap("whose samples died with the engine")
     return success, len(tasks) * len(models)
+
+
+def _reap(why: str) -> None:
+    """Remove dead sandboxes (e.g. after the Docker daemon restarted mid-run), saying so."""
+    try:
+        reaped = reap_dead_sandboxes()
+    except Exception as ex:  # the engine may be down right now: cleaning up is best effort
+        print(f"could not look for dead sandboxes: {ex}", file=sys.stderr)
+        return
+    if reaped:
+        print(f"removed {len(reaped)} dead sandbox(es) {why}: {', '.join(reaped)}", file=sys.stderr)

@@ -402,6 +402,40 @@ def restart_docker_daemon() -> None:
     subprocess.run(["bash", str(ROOT / "scripts" / "docker-up.sh")], check=True, timeout=300)
 
 
+def test_reaper_removes_dead_sandboxes_and_spares_live_ones():
+    """Sandboxes whose containers all exited (their run died with the engine) are removed with
+    their network; a project with a running container is never touched."""
+    import docker
+
+    from evals.docker_engine import reap_dead_sandboxes
+
+    client = docker.from_env()
+    image = next(t for i in client.images.list() for t in i.tags if t.startswith("evals-fixture/toy.calc_total:"))
+    stamp = str(int(time.time()))
+    made = {}
+    for state in ("dead", "live"):
+        project = f"inspect-reaptest-{state}-{stamp}"
+        labels = {"com.docker.compose.project": project}
+        network = client.networks.create(f"{project}_default", labels=labels)
+        containers = [client.containers.run(image, ["sleep", "600"], detach=True, labels=labels,
+                                            network=network.name, name=f"{project}-{n}-1")
+                      for n in ("default", "grader")]  # fmt: skip
+        made[state] = (project, network, containers)
+    for container in made["dead"][2]:
+        container.kill()
+    made["live"][2][1].kill()  # one exited container does not make a live project dead
+    try:
+        reaped = reap_dead_sandboxes(prefix="inspect-reaptest-")
+        assert reaped == [made["dead"][0]]
+        assert not our_containers(made["dead"][0])
+        assert not client.networks.list(names=[made["dead"][1].name])
+        assert len(our_containers(made["live"][0])) == 2
+    finally:
+        for container in made["live"][2]:
+            container.remove(force=True)
+        made["live"][1].remove()
+
+
 def test_docker_daemon_restart_mid_run_loses_nothing(tmp_path):
     """The engine restarts while a matrix runs: samples caught by it are retried or reported as
     infrastructure failures, never as model failures; the same command again completes the
