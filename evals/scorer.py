@@ -203,20 +203,25 @@ async def reset_services(fixture: Fixture) -> None:
                 )
 
 
-async def prepare_grader(
-    env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet, canaries: tuple[str, bytes] | None = None,
-    mutants: int = 0,
-) -> list[str]:
-    """Pristine repo + accepted changes + hidden tests (and canaries, and up to `mutants` mutant
-    canaries planted in the hidden test files), in the grading container. Returns the mutants' ids."""
-    written = {p: c for p, c in changes.accepted.items() if c is not None}
-    deleted = [p for p, c in changes.accepted.items() if c is None]
+async def apply_files(env: SandboxEnvironment, files: dict[str, bytes | None]) -> None:
+    """Write (bytes) or delete (None) files under the container's repository."""
+    written = {p: c for p, c in files.items() if c is not None}
+    deleted = [p for p, c in files.items() if c is None]
     if written:
         await _put_tree(env, written, WORKDIR)
     if deleted:
         result = await env.exec(["rm", "-f", "--", *deleted], cwd=WORKDIR, timeout=60)
         if not result.success:
             raise InfraError(f"could not apply deletions: {result.stderr[:500]}")
+
+
+async def prepare_grader(
+    env: SandboxEnvironment, fixture: Fixture, changes: ChangeSet, canaries: tuple[str, bytes] | None = None,
+    mutants: int = 0,
+) -> list[str]:
+    """Pristine repo + accepted changes + hidden tests (and canaries, and up to `mutants` mutant
+    canaries planted in the hidden test files), in the grading container. Returns the mutants' ids."""
+    await apply_files(env, changes.accepted)
     tests = read_tree(fixture.tests_dir)
     tests.setdefault("pytest.ini", b"[pytest]\n")
     if canaries is not None:
@@ -296,12 +301,7 @@ async def attribute_timeout(
     must never turn into an infrastructure failure, which reports leave out); if it does not
     either, the machine or the fixture is at fault (InfraError)."""
     await kill_other_processes(env)
-    restore = {p: pristine[p] for p in changes.accepted if p in pristine}
-    added = [p for p in changes.accepted if p not in pristine]
-    if restore:
-        await _put_tree(env, restore, WORKDIR)
-    if added:
-        await env.exec(["rm", "-rf", "--", *[f"{WORKDIR}/{p}" for p in added]], timeout=60)
+    await apply_files(env, {p: pristine.get(p) for p in changes.accepted})  # added files: None
     await reset_services(fixture)
     started = time.monotonic()
     try:
