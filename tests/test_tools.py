@@ -19,7 +19,7 @@ from inspect_ai.tool import ToolCall, ToolDef, ToolError
 from inspect_ai.util import SandboxEnvironment, store, store_as
 
 from evals.tools import CANONICAL_TOOLS, UNAVAILABLE, ToolState, canonical_tool_name, tool_defs
-from evals.tools._bash import MAX_TIMEOUT_MS, parse_wrapper_output
+from evals.tools._bash import MAX_TIMEOUT_MS, not_started, parse_wrapper_output
 from evals.tools._common import MAX_OUTPUT_CHARS, truncate_output
 from evals.tools._files import format_numbered
 from evals.tools._sandbox_fs import Edit, EditError, apply_edits
@@ -257,6 +257,15 @@ def test_wrapper_header_must_carry_the_marker() -> None:
     assert good.cwd == "/etc" and good.output == "out"
     with pytest.raises(RuntimeError):
         parse_wrapper_output(f"m2 0 1 0 0 - {cwd}\nout", "m1")
+
+
+def test_only_a_timeout_that_could_not_fork_counts_as_not_started() -> None:
+    """Only then is the command run again (after clearing the sandbox): nothing of it ran."""
+    error = "/usr/bin/timeout: fork system call failed: Resource temporarily unavailable"
+    assert not_started(125, error + "\n") and not_started(125, "timeout: fork system call failed: Resource temporarily unavailable")
+    assert not not_started(1, error)  # another exit code: something else failed
+    assert not not_started(125, "some output of the command\n" + error)  # the command did run
+    assert not not_started(125, "timeout: failed to run command 'x': No such file or directory")
 
 
 # ---------------------------------------------------------------- Read

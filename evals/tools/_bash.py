@@ -201,6 +201,46 @@ async def bash(
     secs = timeout_seconds(timeout)
     if run_in_background:
         return await _background(command, workdir)
+    try:
+        try:
+            return format_result(*await _run_once(command, workdir, secs), secs, workdir)
+        except _NotStarted:
+            # the sandbox is at its pid limit (an earlier command left a fork bomb or a pile of
+            # processes behind): the command never ran, so clear the sandbox and run it once more
+            await kill_other_processes(sandbox())
+        try:
+            result = format_result(*await _run_once(command, workdir, secs), secs, workdir)
+        except _NotStarted as again:
+            raise ToolError(f"The sandbox is out of processes: the command could not start. {again}") from None
+        return f"{OUT_OF_PROCESSES_NOTE}\n{result}"
+    except _SandboxWedged as wedged:
+        return str(wedged)
+
+
+OUT_OF_PROCESSES_NOTE = (
+    "(The sandbox had run out of processes, left by an earlier command, so this command could "
+    "not start: every process left in it was stopped and the command was run again.)"
+)
+
+
+class _SandboxWedged(Exception):
+    """The exec did not return even after the command's time limit and kill grace."""
+
+
+class _NotStarted(Exception):
+    """`timeout` (ours or the one Inspect wraps every exec in) could not fork the command's
+    shell: nothing of the command ran, so running it again repeats nothing."""
+
+
+def not_started(exit_code: int, text: str) -> bool:
+    """Whether an exec's exit code and output say `timeout` could not fork its child: its one
+    line of error is all there is (a command's own output means the command did run)."""
+    text = text.strip()
+    return exit_code == 125 and "\n" not in text and text.endswith("fork system call failed: Resource temporarily unavailable")
+
+
+async def _run_once(command: str, workdir: str, secs: float) -> "tuple[BashRun, bool]":
+    """Run the command once through the wrapper: what it reported, and whether it timed out."""
     marker = secrets.token_hex(16)
     argv = ["bash", "--noprofile", "--norc", "-c", _WRAPPER, "bash", marker,
             current_dir(workdir), workdir, f"{secs:.3f}", str(HEAD_BYTES), str(await _file_limit_kb())]
@@ -214,10 +254,12 @@ async def bash(
         # past its own time limit and the kill grace: the sandbox is wedged (e.g. at its pid
         # limit); stop everything left in it so the next command can run
         await kill_other_processes(sandbox())
-        return (f"Command timed out after {secs:g} s (the sandbox did not answer; every process "
-                "left in it was stopped).")
+        raise _SandboxWedged(f"Command timed out after {secs:g} s (the sandbox did not answer; "
+                             "every process left in it was stopped).") from None
 
     elapsed = time.monotonic() - started
+    if not_started(result.returncode, result.stdout + result.stderr):
+        raise _NotStarted(result.stderr.strip()[-300:])
     try:
         run = parse_wrapper_output(result.stdout, marker)
     except RuntimeError:
@@ -230,12 +272,13 @@ async def bash(
             "probably ran out of processes or memory. Every process left in it was stopped."
             + (f" Details: {detail}" if detail else "")
         ) from None
+    if not_started(run.exit_code, run.output):
+        raise _NotStarted(run.output.strip()[-300:])
     if run.cwd:
         tool_state().cwd = run.cwd
     elif run.cwd_reset:
         tool_state().cwd = None
-    timed_out = run.exit_code in (124, 137) and elapsed >= secs
-    return format_result(run, timed_out, secs, workdir)
+    return run, run.exit_code in (124, 137) and elapsed >= secs
 
 
 def bash_def(workdir: str) -> ToolDef:
