@@ -173,6 +173,34 @@ def images_build(families: tuple[str, ...]) -> None:
     )
 
 
+@images.command("push")
+@click.argument("registry")
+@click.argument("families", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Only print which local tag is pushed as which.")
+@friendly
+def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None:
+    """Tag every fixture and service image as REGISTRY/<name>:<tag> and push it (for sandbox=k8s).
+
+    REGISTRY is host[:port][/path], e.g. registry.example.com:5000/evals. Build the images
+    first (evals images build); then run with EVALS_IMAGE_REGISTRY=REGISTRY and -T sandbox=k8s.
+    """
+    from .fixtures import load_all
+    from .images import push_images
+    from .k8s import REGISTRY_ENV, local_images, normalise_registry, push_mapping
+
+    registry = normalise_registry(registry) or ""
+    if not registry:
+        raise HarnessError("give a registry, e.g. evals images push registry.example.com:5000/evals")
+    mapping = push_mapping(local_images(load_all(list(families) or None)), registry)
+    if dry_run:
+        for local, remote in mapping.items():
+            print(f"{local} -> {remote}")
+        return
+    pushed = push_images(mapping, log=lambda m: err.print(m, highlight=False))
+    err.print(f"{len(pushed)} image(s) pushed to {registry}; now run with {REGISTRY_ENV}={registry} "
+              "and -T sandbox=k8s", highlight=False)
+
+
 @main.command()
 @click.argument("families", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
@@ -246,14 +274,36 @@ def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
 @click.option("--fixtures", default=None, help="Comma-separated fixture ids (default: all).")
 @click.option("--log-dir", default="logs/matrix", show_default=True, help="Run again with the same folder to resume.")
 @click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--until-decided", is_flag=True,
+              help="Run only --baseline and --candidate, one epoch per round, until an always-valid test decides.")
+@click.option("--baseline", default="backend", show_default=True, help="Baseline variant (with --until-decided).")
+@click.option("--candidate", default="backend-developer", show_default=True, help="Candidate variant (with --until-decided).")
+@click.option("--max-epochs", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="With --until-decided: stop undecided after this many epochs.")
+@click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="With --until-decided: error rate of the decision, however many rounds it looks at.")
+@click.option("--delta", default=None, type=click.FloatRange(0, 1, min_open=True),
+              help="With --until-decided: also stop when the difference is surely under this (0-1).")
 @friendly
 def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixtures: str | None,
-           log_dir: str, tasks_dir: Path | None) -> None:
+           log_dir: str, tasks_dir: Path | None, until_decided: bool, baseline: str, candidate: str,
+           max_epochs: int, alpha: float, delta: float | None) -> None:
     """Run every persona x tool-set variant (and the no-persona control) as one eval set."""
     from .docker_engine import require_engine
-    from .matrix import run_matrix
-    from .paths import TASKS_DIR
+    from .matrix import parse_variant, run_matrix, run_until_decided
+    from .paths import PERSONAS_DIR, TASKS_DIR
+    from .personas import load_personas
 
+    if until_decided:
+        names = list(load_personas(PERSONAS_DIR))
+        parse_variant(baseline, names), parse_variant(candidate, names)  # bad names fail before Docker
+        require_engine()
+        result = run_until_decided(
+            list(models), log_dir, baseline, candidate, max_epochs, alpha, delta,
+            list(families) or None, fixtures, display=None if sys.stdout.isatty() else "plain",
+            tasks_dir=tasks_dir or TASKS_DIR, say=lambda line: print(line, flush=True),
+        )  # fmt: skip
+        sys.exit(0 if result.decided else 1)
     require_engine()
     success, count = run_matrix(
         list(models), log_dir, list(families) or None, epochs, fixtures=fixtures,

@@ -200,3 +200,77 @@ def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool
             ) from None
         built[tag] = did
     return built
+
+
+# --------------------------------------------------------------------------- pushing (Kubernetes)
+
+
+class ImagePushError(HarnessError):
+    """Images could not be pushed: not built yet, no engine, or the registry refused/was away."""
+
+
+def _push_problem(line: dict) -> str | None:
+    error = line.get("error") or (line.get("errorDetail") or {}).get("message")
+    return str(error) if error else None
+
+
+def push_images(
+    mapping: dict[str, str],
+    log: Log = _stderr,
+    client: object | None = None,
+) -> list[str]:
+    """Tag each built local image as its remote name and push it, streaming progress to `log`.
+
+    `mapping` is local tag -> remote tag (see `evals.k8s.push_mapping`). Every local image is
+    checked first, so nothing is pushed when one is missing. Returns the pushed remote tags."""
+    import docker
+    from docker.errors import APIError, DockerException, ImageNotFound
+
+    try:
+        engine = client if client is not None else docker.from_env()
+    except DockerException as ex:
+        raise ImagePushError(f"the Docker engine does not answer ({ex}): run 'make setup'") from None
+    images = {}
+    missing = []
+    for local in mapping:
+        try:
+            images[local] = engine.images.get(local)  # type: ignore[attr-defined]
+        except ImageNotFound:
+            missing.append(local)
+        except (APIError, DockerException) as ex:
+            raise ImagePushError(f"the Docker engine does not answer ({ex}): run 'make setup'") from None
+    if missing:
+        raise ImagePushError(
+            f"{len(missing)} image(s) not built yet ({', '.join(missing)}): "
+            "run 'evals images build' first"
+        )
+    pushed = []
+    for local, remote in mapping.items():
+        repository, tag = remote.rsplit(":", 1)
+        log(f"pushing {local} -> {remote}")
+        try:
+            images[local].tag(repository, tag)
+            last: dict[str, str] = {}
+            for line in engine.images.push(repository, tag=tag, stream=True, decode=True):  # type: ignore[attr-defined]
+                problem = _push_problem(line)
+                if problem:
+                    raise ImagePushError(
+                        f"pushing {remote} failed: {problem} (is the registry reachable from "
+                        "this machine, and are you logged in to it: docker login?)"
+                    )
+                status = line.get("status")
+                if status and line.get("id"):
+                    key = f"{line['id']}: {status}"
+                    if last.get(line["id"]) != status:  # one line per layer state change
+                        last[line["id"]] = status
+                        log(f"  {key}")
+                elif status:
+                    log(f"  {status}")
+        except ImagePushError:
+            raise
+        except (APIError, DockerException, OSError) as ex:
+            raise ImagePushError(
+                f"pushing {remote} failed: {ex} (is the registry reachable from this machine?)"
+            ) from None
+        pushed.append(remote)
+    return pushed

@@ -49,7 +49,12 @@ def _overall(df: pd.DataFrame) -> pd.DataFrame:
             "ci_low": est.low, "ci_high": est.high, "ci_method": est.method,
             "pass_rate": g["pass_rate"].mean(), "infra_failures": int(g["infra"].sum()),
             "tokens_per_sample": g["total_tokens"].mean(),
+            "input_tokens": g["input_tokens"].sum(),
+            "output_tokens": g["output_tokens"].sum(),
+            "cache_write_tokens": g["cache_write"].sum(),
             "cache_read_tokens": g["cache_read"].sum(),
+            "cache_read_share": _share(g["cache_read"].sum(),
+                                       g["input_tokens"].sum() + g["cache_write"].sum() + g["cache_read"].sum()),
             "cost_usd": costs.sum() if len(costs) == len(g) else np.nan,
             "cost_per_sample": costs.mean() if len(costs) == len(g) else np.nan,
             "time_per_sample_s": g["time"].mean(),
@@ -57,6 +62,10 @@ def _overall(df: pd.DataFrame) -> pd.DataFrame:
             "web_unavailable": int(g["web_unavailable"].sum()),
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else np.nan
 
 
 def _families(df: pd.DataFrame) -> pd.DataFrame:
@@ -127,6 +136,15 @@ def build_report(samples: pd.DataFrame, personas: dict[str, Persona], skipped: l
         "detectable with 80% power at 5% two-sided, for this many fixtures."
     )
     notes.append(
+        "Tokens: tokens/sample counts everything (uncached input + output + cache writes + cache "
+        "reads); input/sample is the uncached input only; cache read/sample shows in brackets the "
+        "share of all input tokens read from the prompt cache (the persona's system prompt and tools "
+        "are cached on the Anthropic path). Cost prices cache writes and reads at the price table's "
+        "own rates (Anthropic: 1.25× and 0.1× the input price); a sample whose requests were more than "
+        "5 minutes apart may have had its later writes made with the 1-hour cache (2× input), which "
+        "the logs do not tell apart, so its cost can be slightly under-counted."
+    )
+    notes.append(
         "Document parts with no runtime meaning (activation patterns, slash commands, extra front "
         "matter fields, the `model` field) are ignored: the agent gets only the system prompt, the "
         "environment facts and the granted tools."
@@ -146,13 +164,18 @@ def _pct(x: float) -> str:
 
 
 def overall_markdown(report: Report) -> str:
-    lines = ["| model | variant | resolved | rate (95% CI) | pass rate | infra fail | tokens/sample | cost | time/sample | tool calls/sample |",
-             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| model | variant | resolved | rate (95% CI) | pass rate | infra fail | tokens/sample "
+             "| input/sample | output/sample | cache write/sample | cache read/sample | cost "
+             "| time/sample | tool calls/sample |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in report.overall.itertuples():
         cost = "-" if pd.isna(r.cost_usd) else f"${r.cost_usd:.4f}"
+        n = r.samples or 1
         lines.append(
             f"| {r.model} | {r.variant} | {r.resolved}/{r.samples} | {_pct(r.rate)} ({_pct(r.ci_low)}–{_pct(r.ci_high)}) "
-            f"| {r.pass_rate:.2f} | {r.infra_failures} | {r.tokens_per_sample:,.0f} | {cost} "
+            f"| {r.pass_rate:.2f} | {r.infra_failures} | {r.tokens_per_sample:,.0f} "
+            f"| {r.input_tokens / n:,.0f} | {r.output_tokens / n:,.0f} | {r.cache_write_tokens / n:,.0f} "
+            f"| {r.cache_read_tokens / n:,.0f} ({_pct(r.cache_read_share)}) | {cost} "
             f"| {r.time_per_sample_s:.1f} s | {r.tool_calls_per_sample:.1f} |"
         )
     return "\n".join(lines)

@@ -93,3 +93,59 @@ def _reap(why: str) -> None:
         return
     if reaped:
         print(f"removed {len(reaped)} dead sandbox(es) {why}: {', '.join(reaped)}", file=sys.stderr)
+
+
+def parse_variant(name: str, persona_names: list[str]) -> tuple[str, str]:
+    """A variant name as logs spell it (`backend`, `backend+tools:minimal`) -> (persona, tools)."""
+    from .sequential import VariantChoiceError
+
+    known = [p if p == t else f"{p}+tools:{t}" for p, t in matrix_variants(persona_names)]
+    if name not in known:
+        raise VariantChoiceError(f"unknown variant '{name}': choose one of {', '.join(known)}")
+    persona, _, tools = name.partition("+tools:")
+    return persona, tools or persona
+
+
+def run_until_decided(
+    models: list[str], log_dir: str, baseline: str, candidate: str, max_epochs: int = 10,
+    alpha: float = 0.05, delta: float | None = None, families: list[str] | None = None,
+    fixtures: str | None = None, display: str | None = None, tasks_dir: Path = TASKS_DIR,
+    say=print,  # type: ignore[no-untyped-def]
+    **limits: int,
+):  # type: ignore[no-untyped-def]
+    """Run baseline and candidate one epoch more per round until the always-valid test decides.
+
+    Each round runs `eval_set` with epochs=k on the same log folder: Inspect reuses the samples
+    of epochs already finished (looked up by (sample id, epoch) in the previous log) and runs
+    only the new epoch. Returns the last `SequentialResult` (one model: the first given).
+    """
+    from .logdata import load_samples
+    from .sequential import paired_rounds, sequential_test
+
+    chosen = families or family_names(tasks_dir)
+    unknown = sorted(set(chosen) - set(family_names(tasks_dir)))
+    if unknown:
+        raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(family_names(tasks_dir))})")
+    if baseline == candidate:
+        raise HarnessError("--baseline and --candidate must be different variants")
+    names = list(load_personas(PERSONAS_DIR))
+    variants = [parse_variant(baseline, names), parse_variant(candidate, names)]
+    result = None
+    for k in range(1, max_epochs + 1):
+        tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
+        _reap("left by an earlier run")
+        try:
+            eval_set(tasks, log_dir=log_dir, model=models, epochs=k, retry_attempts=3, retry_wait=5,
+                     max_tasks=4, display=display, fail_on_error=False, retry_on_error=1)  # fmt: skip
+        finally:
+            _reap("whose samples died with the engine")
+        samples = load_samples(log_dir).samples
+        samples = samples[samples["epoch"] <= k]
+        rounds = paired_rounds(samples, baseline, candidate, model=models[0])
+        result = sequential_test(rounds, alpha, delta, max_rounds=max_epochs)
+        say(result.line(baseline, candidate))
+        if result.decided:
+            break
+    assert result is not None
+    say(result.summary(baseline, candidate))
+    return result

@@ -22,8 +22,24 @@ class Price:
     cache_read: float = 0.0
 
 
+CACHE_WRITE_RATIO = 1.25
+CACHE_READ_RATIO = 0.1
+"""Anthropic's prompt-cache prices relative to the input price (5-minute cache writes, reads)."""
+
+
+def _row(model: str, row: dict[str, object]) -> Price:
+    values = {k: float(v) for k, v in row.items()}  # type: ignore[arg-type]
+    if model.startswith("anthropic/") and "input" in values:  # cache prices left out: the standard ratios
+        values.setdefault("cache_write", values["input"] * CACHE_WRITE_RATIO)
+        values.setdefault("cache_read", values["input"] * CACHE_READ_RATIO)
+    return Price(**values)  # type: ignore[arg-type]
+
+
 def load_prices(extra: Path | None = None) -> dict[str, Price]:
-    """The default table, then the project's `prices.yaml`, then `extra` (later wins)."""
+    """The default table, then the project's `prices.yaml`, then `extra` (later wins).
+
+    An `anthropic/` row without `cache_write` / `cache_read` gets Anthropic's standard ratios
+    (1.25× and 0.1× its input price) rather than pricing cache tokens at nothing."""
     table: dict[str, Price] = {}
     for path in (DEFAULT_TABLE, USER_TABLE, extra):
         if path is None or not Path(path).is_file():
@@ -33,7 +49,7 @@ def load_prices(extra: Path | None = None) -> dict[str, Price]:
         try:
             data = yaml.safe_load(Path(path).read_text()) or {}
             for model, row in data.items():
-                table[str(model)] = Price(**{k: float(v) for k, v in row.items()})
+                table[str(model)] = _row(str(model), row)
         except (yaml.YAMLError, TypeError, AttributeError, ValueError) as ex:
             raise LocatedError(path, f"malformed price table ({ex}); expected "
                                "'model: {input: N, output: N, cache_write: N, cache_read: N}'") from None

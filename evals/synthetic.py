@@ -32,14 +32,20 @@ def fixture_probabilities(fixtures: int, rng: np.random.Generator, low: float = 
 
 def synthetic_log(
     variant: SyntheticVariant, model: str, epochs: int, rng: np.random.Generator,
-    family: str = "synthetic", infra_rate: float = 0.0,
+    family: str = "synthetic", infra_rate: float = 0.0, cache_share: float = 0.0,
 ) -> EvalLog:
+    """`cache_share`: the part of each sample's prompt tokens read from the prompt cache; of the
+    rest, 80% is written to the cache and 20% is uncached input, as on the Anthropic path with
+    prompt caching on. Derived from the drawn token count (no extra draws: the same seed gives
+    the same outcomes with or without cache tokens)."""
     samples = []
     for index, p in enumerate(variant.probabilities):
         for epoch in range(1, epochs + 1):
             infra = rng.random() < infra_rate
             resolved = 0 if infra else int(rng.random() < p)
             tokens = int(rng.integers(2_000, 20_000))
+            cache_read = int(tokens * cache_share)
+            cache_write = int((tokens - cache_read) * 0.8) if cache_share else 0
             samples.append(EvalSample(
                 id=f"fx{index:04d}", epoch=epoch, input="synthetic issue", target="",
                 metadata={"fixture": f"fx{index:04d}", "family": family,
@@ -48,8 +54,10 @@ def synthetic_log(
                 scores={"hidden_tests": Score(
                     value={"resolved": resolved, "pass_rate": float(resolved), "infra_error": int(infra)},
                     metadata={"verdict": "infra_error" if infra else ("resolved" if resolved else "unresolved")})},
-                model_usage={model: ModelUsage(input_tokens=tokens, output_tokens=tokens // 10,
-                                               total_tokens=tokens + tokens // 10)},
+                model_usage={model: ModelUsage(input_tokens=tokens - cache_read - cache_write,
+                                               output_tokens=tokens // 10, total_tokens=tokens + tokens // 10,
+                                               input_tokens_cache_write=cache_write or None,
+                                               input_tokens_cache_read=cache_read or None)},
                 total_time=float(rng.uniform(5, 60)),
             ))  # fmt: skip
     spec = EvalSpec(
@@ -63,13 +71,13 @@ def synthetic_log(
 
 def write_synthetic_logs(
     log_dir: Path, variants: list[SyntheticVariant], model: str = "synthetic/model", epochs: int = 1,
-    seed: int = 0, infra_rate: float = 0.0,
+    seed: int = 0, infra_rate: float = 0.0, cache_share: float = 0.0,
 ) -> list[Path]:
     rng = np.random.default_rng(seed)
     log_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for variant in variants:
-        log = synthetic_log(variant, model, epochs, rng, infra_rate=infra_rate)
+        log = synthetic_log(variant, model, epochs, rng, infra_rate=infra_rate, cache_share=cache_share)
         path = log_dir / f"synthetic_{variant.name.replace('+', '_').replace(':', '-')}.eval"
         write_eval_log(log, str(path))
         paths.append(path)

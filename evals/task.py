@@ -2,6 +2,8 @@
 
 The variant is chosen with task parameters: `persona=<name>|none` and
 `tools=<persona name>|minimal|all` (default: the persona's own tools; `minimal` for `none`).
+Where the sandboxes run is `sandbox=docker` (default: compose on the local engine) or
+`sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
 
 from .errors import HarnessError
 from .agent import persona_agent, system_prompt
@@ -27,6 +30,13 @@ DEFAULT_PERSONA = "backend"
 DEFAULT_MESSAGE_LIMIT = 150
 DEFAULT_TOKEN_LIMIT = 3_000_000
 DEFAULT_TIME_LIMIT = 2400  # seconds of wall time per sample (Inspect gives scoring half of it)
+
+GENERATE_CONFIG = GenerateConfig(cache_prompt=True)
+"""Prompt caching on, explicitly rather than by Inspect's default (`cache_prompt=None`/"auto").
+On the `anthropic/` provider `True` marks `cache_control` breakpoints on the system prompt (the
+persona's prompt + environment facts) and on the last tool definition (so the whole tool list is
+cached), plus its automatic message caching. Other providers ignore it or cache implicitly.
+Eval-level settings still win: `inspect eval ... --cache-prompt false` turns it off."""
 
 
 class VariantError(HarnessError):
@@ -81,7 +91,16 @@ def resolve_variant(
     return Variant(chosen, tuple(names), tools_from)
 
 
-def fixture_sample(fixture: Fixture) -> Sample:
+SANDBOXES = ("docker", "k8s")
+
+
+def fixture_sample(fixture: Fixture, sandbox: str = "docker") -> Sample:
+    if sandbox == "k8s":
+        from .k8s import k8s_sandbox_spec  # imports inspect-k8s-sandbox only when used
+
+        spec = k8s_sandbox_spec(fixture)
+    else:
+        spec = sandbox_spec(fixture)
     return Sample(
         id=fixture.id,
         input=fixture.issue,
@@ -91,7 +110,7 @@ def fixture_sample(fixture: Fixture) -> Sample:
             "difficulty": fixture.difficulty,
             "services": list(fixture.services),
         },
-        sandbox=sandbox_spec(fixture),
+        sandbox=spec,
     )
 
 
@@ -104,6 +123,7 @@ def family_task(
     token_limit: int = DEFAULT_TOKEN_LIMIT,
     time_limit: int = DEFAULT_TIME_LIMIT,
     build_images: bool = True,
+    sandbox: str = "docker",
     **unknown: object,
 ) -> Task:
     """The Task for a family: every fixture (or the chosen ones) for one persona variant."""
@@ -111,7 +131,12 @@ def family_task(
     if unknown:
         raise VariantError(
             f"unknown task parameter(s) {', '.join(f'-T {k}' for k in sorted(unknown))}: known are "
-            "persona, tools, fixtures, message_limit, token_limit, time_limit"
+            "persona, tools, fixtures, message_limit, token_limit, time_limit, sandbox"
+        )
+    if sandbox not in SANDBOXES:
+        raise VariantError(
+            f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker (the local engine, "
+            "default) or k8s (Inspect's Kubernetes sandbox)"
         )
     variant = resolve_variant(persona, tools)
     loaded = load_family(family_dir)
@@ -132,17 +157,18 @@ def family_task(
                 f"{fixture.test_timeout} s) and Inspect allows scoring half the time limit; "
                 f"use -T time_limit={2 * grading_budget(fixture)} or more"
             )
-    if build_images:
+    if build_images and sandbox == "docker":  # a cluster pulls pushed images (evals images push)
         ensure_images(loaded, log=lambda m: print(m, file=sys.stderr, flush=True))
     register_fixtures(loaded)
     return Task(
         name=family_dir.name,
-        dataset=MemoryDataset([fixture_sample(f) for f in loaded], name=family_dir.name),
+        dataset=MemoryDataset([fixture_sample(f, sandbox) for f in loaded], name=family_dir.name),
         solver=persona_agent(variant.persona, variant.tools, WORKDIR),
         scorer=hidden_tests({f.id: f for f in loaded}),
         message_limit=message_limit,
         token_limit=token_limit,
         time_limit=time_limit,
+        config=GENERATE_CONFIG,
         metadata={
             "variant": variant.name,
             "persona": variant.persona.name if variant.persona else "none",
@@ -157,6 +183,7 @@ def family_task(
                 "time_limit": time_limit,
             },
             "family": family_dir.name,
+            "sandbox": sandbox,
             "fixtures": [f.id for f in loaded],
         },
     )

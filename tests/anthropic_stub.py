@@ -24,11 +24,18 @@ echoing what the stub sent, and ``tools`` carrying ``name`` / ``description`` /
 ``input_schema``. A violation is answered with a 400 ``invalid_request_error`` in the API's error
 JSON, and recorded.
 
-Usage numbers are computed from the request size (about four characters a token). When the
-request asks for prompt caching (a ``cache_control`` anywhere), the prefix the previous request
-cached is read back (``cache_read_input_tokens``), the rest up to the breakpoint is written
-(``cache_creation_input_tokens``) and a few tokens stay uncached (``input_tokens``), roughly as
-the real API reports them.
+Usage numbers are computed from the request size (about four characters a token). Prompt
+caching works as the API documents it: the prompt is the sequence of blocks ``tools`` →
+``system`` → ``messages``; a block carrying ``cache_control`` is a breakpoint, and a top-level
+``cache_control`` (automatic caching) puts one on the last block. A request reads back the
+longest prefix an earlier request wrote, looked up at each breakpoint and up to
+:data:`LOOKBACK_BLOCKS` blocks before it (``cache_read_input_tokens``); the rest up to the last
+breakpoint is written (``cache_creation_input_tokens``) and the tail after it plus a few
+formatting tokens stay uncached (``input_tokens``). A prefix is written only when it reaches
+``min_cache_tokens`` (1024 for Sonnet / Opus). The cache key ignores the ``cache_control``
+markers themselves, so any change in an earlier block (a tool, the system prompt) is a miss.
+Each recorded request lists its breakpoints (:attr:`Recorded.breakpoints`, e.g.
+``["tools[2]", "system[0]", "messages[0].content[0]", "auto"]``).
 
 Injected failures (:class:`Fault`) answer a chosen turn's first request(s) with an error, e.g.
 ``Fault(turn=0, status=529, type="overloaded_error", message="Overloaded")``.
@@ -36,6 +43,7 @@ Injected failures (:class:`Fault`) answer a chosen turn's first request(s) with 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -46,7 +54,9 @@ from typing import Any, Iterator
 
 API_VERSION_HEADER = "anthropic-version"
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
-UNCACHED_TAIL_TOKENS = 4  # tokens after the last cache breakpoint, as the real API reports
+UNCACHED_TAIL_TOKENS = 4  # formatting tokens never cached, so input_tokens is never 0
+LOOKBACK_BLOCKS = 20  # the API looks for a cache hit up to 20 blocks before each breakpoint
+MIN_CACHE_TOKENS = 1024  # the shortest cacheable prefix for Sonnet / Opus models
 
 
 # ---------------------------------------------------------------------------------- the script
@@ -94,6 +104,9 @@ class Recorded:
     status: int = 0
     turn: int | None = None
     usage: dict[str, int] | None = None
+    breakpoints: list[str] = field(default_factory=list)
+    """where the request put cache breakpoints: ``tools[i]``, ``system[i]``,
+    ``messages[i].content[j]``, and ``auto`` for a top-level ``cache_control``"""
     error: str | None = None
     response: dict[str, Any] | None = None
 
@@ -119,16 +132,50 @@ def estimate_tokens(value: Any) -> int:
     return max(1, (len(raw) + 3) // 4)
 
 
-def wants_cache(body: dict[str, Any]) -> bool:
-    return "cache_control" in json.dumps(body)
+@dataclass(frozen=True)
+class Block:
+    """One cacheable unit of a prompt: a tool, a system block, a message content block."""
+
+    where: str
+    tokens: int
+    key: str
+    """its JSON without ``cache_control`` (markers do not change what is cached)"""
+    breakpoint: bool
+
+
+def prompt_blocks(body: dict[str, Any]) -> list[Block]:
+    """The prompt as the cache sees it: tools, then system, then messages, block by block."""
+    def block(where: str, value: Any) -> Block:
+        bare = {k: v for k, v in value.items() if k != "cache_control"} if isinstance(value, dict) else value
+        key = json.dumps(bare, sort_keys=True, separators=(",", ":"))
+        return Block(where, estimate_tokens(bare), key, isinstance(value, dict) and "cache_control" in value)
+
+    blocks = [block(f"tools[{i}]", t) for i, t in enumerate(body.get("tools") or [])]
+    system = body.get("system")
+    if isinstance(system, str):
+        system = [{"type": "text", "text": system}] if system else []
+    blocks += [block(f"system[{i}]", b) for i, b in enumerate(system or [])]
+    for n, message in enumerate(body.get("messages") or []):
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        # the role is part of what is cached: fold it into each block's key
+        for i, b in enumerate(content or []):
+            one = block(f"messages[{n}].content[{i}]", b)
+            blocks.append(Block(one.where, one.tokens, f"{message.get('role')}:{one.key}", one.breakpoint))
+    return blocks
+
+
+def breakpoints(body: dict[str, Any], blocks: list[Block]) -> list[int]:
+    """Indexes of the blocks that end a cached prefix (a top-level ``cache_control``: the last)."""
+    marks = [i for i, b in enumerate(blocks) if b.breakpoint]
+    if isinstance(body.get("cache_control"), dict) and blocks and (len(blocks) - 1) not in marks:
+        marks.append(len(blocks) - 1)
+    return marks
 
 
 def prompt_tokens(body: dict[str, Any]) -> int:
-    return (
-        estimate_tokens(body.get("system"))
-        + estimate_tokens(body.get("tools") or None)
-        + estimate_tokens(body.get("messages"))
-    )
+    return sum(b.tokens for b in prompt_blocks(body)) + UNCACHED_TAIL_TOKENS
 
 
 # ----------------------------------------------------------------------------------- validation
@@ -261,9 +308,11 @@ class AnthropicStub:
     """The server; use as a context manager (``with AnthropicStub(turns) as stub: stub.url``)."""
 
     def __init__(self, turns: list[Turn], faults: list[Fault] | None = None, *,
-                 api_key: str | None = None, model_prefix: str = "claude-"):  # fmt: skip
+                 api_key: str | None = None, model_prefix: str = "claude-",
+                 min_cache_tokens: int = MIN_CACHE_TOKENS):  # fmt: skip
         """``api_key``: when given, requests must carry it (``x-api-key`` or ``Authorization:
-        Bearer``, as the SDK sends it); otherwise any key is accepted."""
+        Bearer``, as the SDK sends it); otherwise any key is accepted. ``min_cache_tokens``: the
+        shortest prefix the cache keeps."""
         self.turns = list(turns)
         self.api_key = api_key
         self.faults = list(faults or [])
@@ -271,7 +320,8 @@ class AnthropicStub:
         self.requests: list[Recorded] = []
         self.issued: dict[str, tuple[str, dict[str, Any]]] = {}  # tool_use id -> (name, input)
         self._ids: dict[int, list[str]] = {}  # turn -> the tool_use ids it was answered with
-        self._cached_prefix = 0
+        self.min_cache_tokens = min_cache_tokens
+        self.cache: dict[str, int] = {}  # prefix digest -> its tokens (what earlier requests wrote)
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -364,13 +414,13 @@ class AnthropicStub:
                 raise StubError(fault.status, fault.type, fault.message, fault.headers)
         if turn >= len(self.turns):
             raise invalid(f"anthropic_stub: the scripted session has no turn {turn} ({len(self.turns)} scripted)")
-        message = self._message(turn, model, body)
+        message = self._message(turn, model, body, record)
         record.usage = dict(message["usage"])
         if body.get("stream"):
             return 200, {}, list(stream_events(message))
         return 200, {}, message
 
-    def _message(self, turn: int, model: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _message(self, turn: int, model: str, body: dict[str, Any], record: Recorded) -> dict[str, Any]:
         script = self.turns[turn]
         content: list[dict[str, Any]] = []
         if script.text:
@@ -382,14 +432,7 @@ class AnthropicStub:
         for tid, (name, args) in zip(ids, script.tool_uses):
             self.issued[tid] = (name, args)
             content.append({"type": "tool_use", "id": tid, "name": name, "input": args})
-        total = prompt_tokens(body)
-        if wants_cache(body):
-            read = min(self._cached_prefix, total)
-            uncached = min(UNCACHED_TAIL_TOKENS, total - read)
-            write = total - read - uncached
-            self._cached_prefix = read + write
-        else:
-            read, write, uncached = 0, 0, total
+        read, write, uncached = self._cache_usage(body, record)
         usage = {
             "input_tokens": uncached,
             "cache_creation_input_tokens": write,
@@ -407,6 +450,32 @@ class AnthropicStub:
             "stop_sequence": None,
             "usage": usage,
         }
+
+    def _cache_usage(self, body: dict[str, Any], record: Recorded) -> tuple[int, int, int]:
+        """(read, written, uncached) tokens of a request, updating the cache."""
+        blocks = prompt_blocks(body)
+        marks = breakpoints(body, blocks)
+        record.breakpoints = [b.where for b in blocks if b.breakpoint] + (
+            ["auto"] if isinstance(body.get("cache_control"), dict) else [])  # fmt: skip
+        digests, sizes, running, size = [], [], hashlib.sha256(), 0
+        for b in blocks:
+            running.update(b.key.encode() + b"\x00")
+            size += b.tokens
+            digests.append(running.hexdigest())
+            sizes.append(size)
+        total = size + UNCACHED_TAIL_TOKENS
+        if not marks:
+            return 0, 0, total
+        looked = {i for m in marks for i in range(max(0, m - LOOKBACK_BLOCKS + 1), m + 1)}
+        read = max((sizes[i] for i in looked if digests[i] in self.cache), default=0)
+        cached_to = sizes[marks[-1]]
+        for i in marks:
+            if sizes[i] >= self.min_cache_tokens:
+                self.cache[digests[i]] = sizes[i]
+        if cached_to < self.min_cache_tokens:  # too short to cache: nothing read or written
+            return 0, 0, total
+        write = max(0, cached_to - read)
+        return read, write, total - read - write
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         stub = self

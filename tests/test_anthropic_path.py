@@ -5,6 +5,9 @@ local stand-in for the Messages API (tests/anthropic_stub.py), drives the person
 resolve the toy fixture in its Docker sandbox: Read, Edit, then a final answer. The stub checks
 the protocol (tool_result answers, roles, tool definitions) and records every request, so the
 test can check what Inspect actually sent and that the log's usage is what the "API" reported.
+Prompt caching is on (the task's `GenerateConfig(cache_prompt=True)`): every request carries
+`cache_control` breakpoints on the system prompt and the last tool, the stub caches prefixes as the
+API does, and the cache writes and reads reach the log and the leaderboard.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from inspect_ai.log import EvalLog
 from evals.paths import PERSONAS_DIR
 from evals.task import family_task
 
-from anthropic_stub import AnthropicStub, Fault, text, tool_use
+from anthropic_stub import AnthropicStub, Fault, estimate_tokens, text, tool_use
 
 ROOT = Path(__file__).resolve().parents[1]
 TOY = Path(__file__).parent / "data" / "families" / "toy"
@@ -138,6 +141,55 @@ def test_stub_answers_and_refuses_like_the_messages_api():
     assert sum(1 for r in stub.requests if r.status == 400) == 5
 
 
+def test_stub_caches_prompt_prefixes_like_the_api():
+    """Writes on the first request, reads the prefix back on later ones, misses when an earlier
+    block changes, and nothing below the minimum cacheable length (no Docker)."""
+    ephemeral = {"type": "ephemeral"}
+    tools = [{"name": f"Tool{i}", "description": "Does a thing. " * 150,
+              "input_schema": {"type": "object"}} for i in range(3)]  # fmt: skip
+    marked_tools = [*tools[:-1], dict(tools[-1], cache_control=ephemeral)]
+    system = [{"type": "text", "text": "You are a backend engineer. " * 100, "cache_control": ephemeral}]
+    issue = {"role": "user", "content": "total() drops the last item"}
+    with AnthropicStub(SESSION, api_key=API_KEY) as stub:
+        client = anthropic.Anthropic(api_key=API_KEY, base_url=stub.url, max_retries=0)
+        ask = dict(model="claude-sonnet-4-5", max_tokens=1024, tools=marked_tools, system=system,
+                   extra_body={"cache_control": ephemeral})  # fmt: skip
+        first = client.messages.create(messages=[issue], **ask).usage
+        assert first.cache_creation_input_tokens > 1024 and first.cache_read_input_tokens == 0
+        assert stub.requests[-1].breakpoints == ["tools[2]", "system[0]", "auto"]
+        (call,) = [b for b in client.messages.create(messages=[issue], **ask).content if b.type == "tool_use"]
+        again = stub.requests[-1].usage
+        assert again["cache_read_input_tokens"] == first.cache_creation_input_tokens
+        assert again["cache_creation_input_tokens"] == 0
+        history = [issue, {"role": "assistant", "content": [{"type": "tool_use", "id": call.id,
+                   "name": call.name, "input": call.input}]},
+                   {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "x"}]}]  # fmt: skip
+        later = client.messages.create(messages=history, **ask).usage
+        assert later.cache_read_input_tokens == first.cache_creation_input_tokens  # the whole first prompt
+        assert later.cache_creation_input_tokens > 0  # and the new turns are written
+        # another system prompt: only the tools (before it) are read back
+        other = client.messages.create(messages=history, **(ask | {"system": "Another persona."})).usage
+        assert 0 < other.cache_read_input_tokens < first.cache_creation_input_tokens
+        # no cache_control at all: everything is uncached input
+        plain = client.messages.create(messages=history, model="claude-sonnet-4-5", max_tokens=1024,
+                                       tools=tools, system=system[0]["text"]).usage  # fmt: skip
+        assert plain.cache_read_input_tokens == plain.cache_creation_input_tokens == 0
+        assert plain.input_tokens == (later.input_tokens + later.cache_read_input_tokens
+                                      + later.cache_creation_input_tokens)  # the same prompt, unmarked
+    with AnthropicStub(SESSION, api_key=API_KEY) as small:  # below 1024 tokens nothing is cached
+        client = anthropic.Anthropic(api_key=API_KEY, base_url=small.url, max_retries=0)
+        usage = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024, messages=[issue],
+                                       system=[{"type": "text", "text": "short", "cache_control": ephemeral}]).usage  # fmt: skip
+        assert usage.cache_creation_input_tokens == usage.cache_read_input_tokens == 0
+
+
+def test_tasks_turn_prompt_caching_on():
+    """Explicitly, not by Inspect's default: the anthropic provider then marks the system prompt
+    and the last tool with cache_control."""
+    task = family_task(TOY, persona="backend", build_images=False)
+    assert task.config.cache_prompt is True
+
+
 @pytest.mark.docker
 def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anthropic_env):
     with AnthropicStub(SESSION, api_key=API_KEY) as stub:
@@ -164,6 +216,26 @@ def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anth
     # exactly the persona's tools, each a proper client tool definition
     assert [t["name"] for t in first.body["tools"]] == persona_tools("backend")
     assert all(t["description"] and t["input_schema"]["type"] == "object" for t in first.body["tools"])
+    # prompt caching: a breakpoint on the system prompt and on the last tool (the whole tool list),
+    # the same in every request, plus Inspect's automatic message caching
+    assert log.plan.config.cache_prompt is True
+    for call in calls:
+        assert call.body["system"][-1]["cache_control"]["type"] == "ephemeral"
+        *others, last = call.body["tools"]
+        assert last["cache_control"]["type"] == "ephemeral"
+        assert not [t["name"] for t in others if "cache_control" in t]
+        assert call.breakpoints[:2] == [f"tools[{len(others)}]", "system[0]"]
+        assert call.body["cache_control"]["type"] == "ephemeral"
+    # the first request writes the cache, later ones read the tools + system prompt (and more) back
+    usages = [call.usage for call in calls]
+    assert usages[0]["cache_creation_input_tokens"] > 0 and usages[0]["cache_read_input_tokens"] == 0
+    prefix = sum(estimate_tokens({k: v for k, v in t.items() if k != "cache_control"}) for t in first.body["tools"])
+    prefix += estimate_tokens({k: v for k, v in first.body["system"][0].items() if k != "cache_control"})
+    for before, after in zip(usages, usages[1:]):
+        assert after["cache_read_input_tokens"] >= prefix, (prefix, usages)
+        assert after["cache_read_input_tokens"] == (
+            before["cache_read_input_tokens"] + before["cache_creation_input_tokens"]), usages
+
     # the user turn is the issue
     issue = (TOY / "fixtures" / "calc_total" / "issue.md").read_text().strip()
     assert issue in str(first.body["messages"][0]["content"])
@@ -207,6 +279,8 @@ def test_real_sdk_against_local_messages_api_resolves_the_fixture(tmp_path, anth
     assert row["tokens_per_sample"] == usage.total_tokens
     assert row["cost_usd"] == pytest.approx(expected)
     assert row["cache_read_tokens"] == reported["cache_read_input_tokens"]
+    assert row["cache_write_tokens"] == reported["cache_creation_input_tokens"]
+    assert row["input_tokens"] == reported["input_tokens"] and row["output_tokens"] == reported["output_tokens"]
 
 
 @pytest.mark.docker

@@ -8,13 +8,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from evals.leaderboard import build_report, to_markdown, write_report
+from evals.leaderboard import build_report, overall_markdown, to_html, to_markdown, write_report
 from evals.logdata import load_samples
 from evals.paths import PERSONAS_DIR
 from evals.personas import load_personas
+from evals.prices import Price, load_prices
 from evals.synthetic import SyntheticVariant, write_synthetic_logs
-from inspect_ai.log import EvalConfig, EvalDataset, EvalLog, EvalSpec, write_eval_log
+from inspect_ai.log import EvalConfig, EvalDataset, EvalLog, EvalSpec, read_eval_log, write_eval_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,3 +85,68 @@ def test_cli_leaderboard_and_bad_input(tmp_path):
         result = subprocess.run([evals, "leaderboard", str(bad)], capture_output=True, text=True)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert str(bad) in result.stderr
+
+
+def test_cache_tokens_per_variant_and_in_cost(tmp_path):
+    """Cache writes and reads from the logs' model usage, per variant, next to input/output
+    tokens in every rendering, and priced at the table's cache prices."""
+    variants = [SyntheticVariant("backend", "backend", "backend", np.full(10, 0.8)),
+                SyntheticVariant("none+tools:minimal", "none", "minimal", np.full(10, 0.4))]  # fmt: skip
+    paths = write_synthetic_logs(tmp_path / "logs", variants, model="anthropic/claude-sonnet-4-5",
+                                 epochs=2, seed=3, cache_share=0.6)  # fmt: skip
+    price = Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30)
+    data = load_samples(tmp_path / "logs", {"anthropic/claude-sonnet-4-5": price})
+    report = build_report(data.samples, load_personas(PERSONAS_DIR))
+    overall = report.overall.set_index("variant")
+    for path, variant in zip(paths, variants):
+        usages = [u for s in read_eval_log(str(path)).samples for u in s.model_usage.values()]
+        expected = {"input_tokens": sum(u.input_tokens for u in usages),
+                    "output_tokens": sum(u.output_tokens for u in usages),
+                    "cache_write_tokens": sum(u.input_tokens_cache_write for u in usages),
+                    "cache_read_tokens": sum(u.input_tokens_cache_read for u in usages)}  # fmt: skip
+        row = overall.loc[variant.name]
+        assert expected["cache_read_tokens"] > 0 and expected["cache_write_tokens"] > 0
+        assert {k: row[k] for k in expected} == expected
+        prompt = expected["input_tokens"] + expected["cache_write_tokens"] + expected["cache_read_tokens"]
+        assert row["cache_read_share"] == pytest.approx(expected["cache_read_tokens"] / prompt)
+        assert row["cache_read_share"] == pytest.approx(0.6, abs=0.01)
+        dollars = (expected["input_tokens"] * 3.0 + expected["output_tokens"] * 15.0
+                   + expected["cache_write_tokens"] * 3.75 + expected["cache_read_tokens"] * 0.30) / 1e6  # fmt: skip
+        assert row["cost_usd"] == pytest.approx(dollars)
+        # the cache discount is real: the same tokens at the full input price cost more
+        assert row["cost_usd"] < (prompt * 3.0 + expected["output_tokens"] * 15.0) / 1e6
+        # the Markdown row: per-sample input, output, cache write, cache read (share)
+        n = row["samples"]
+        line = next(l for l in overall_markdown(report).splitlines() if f"| {variant.name} |" in l)
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[7:11] == [f"{expected['input_tokens'] / n:,.0f}", f"{expected['output_tokens'] / n:,.0f}",
+                               f"{expected['cache_write_tokens'] / n:,.0f}",
+                               f"{expected['cache_read_tokens'] / n:,.0f} ({row['cache_read_share'] * 100:.1f}%)"]  # fmt: skip
+        assert cells[11] == f"${row['cost_usd']:.4f}"
+    header = overall_markdown(report).splitlines()[0]
+    assert "| input/sample | output/sample | cache write/sample | cache read/sample | cost |" in header
+    assert any("prompt cache" in note for note in report.notes)
+    html = to_html(report, {})
+    assert "cache_write_tokens" in html and "cache_read_tokens" in html
+
+    # logs without cache tokens: zeros, not missing values; the share is undefined
+    write_synthetic_logs(tmp_path / "plain", variants[:1], model="x/model", epochs=1, seed=3)
+    plain = build_report(load_samples(tmp_path / "plain").samples, {}).overall.iloc[0]
+    assert plain["cache_write_tokens"] == plain["cache_read_tokens"] == 0 and np.isnan(plain["cost_usd"])
+    assert "| 0 | 0 (0.0%) |" in overall_markdown(build_report(load_samples(tmp_path / "plain").samples, {}))
+
+
+def test_anthropic_prices_carry_cache_prices(tmp_path):
+    """Every Anthropic model in the table has cache prices at the standard ratios, and a row
+    that leaves them out gets those ratios instead of free cache tokens."""
+    table = load_prices()
+    anthropic = {m: p for m, p in table.items() if m.startswith("anthropic/")}
+    assert anthropic
+    for model, price in anthropic.items():
+        assert price.cache_write == pytest.approx(1.25 * price.input), model
+        assert price.cache_read == pytest.approx(0.1 * price.input), model
+    extra = tmp_path / "prices.yaml"
+    extra.write_text("anthropic/claude-new: {input: 2.0, output: 10.0}\nother/model: {input: 2.0, output: 10.0}\n")
+    table = load_prices(extra)
+    assert table["anthropic/claude-new"] == Price(2.0, 10.0, 2.5, 0.2)
+    assert table["other/model"] == Price(2.0, 10.0, 0.0, 0.0)
