@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup venv docker images demo test validate doctor clean-logs
+.PHONY: setup venv docker images demo test bench validate doctor clean-logs
 
 $(STAMP): pyproject.toml
 	@echo "==> creating the virtual environment ($(VENV)) and installing the project"
@@ -34,6 +34,12 @@ demo: setup
 test: setup
 	@echo "==> test suite (real Docker engine)"
 	$(BIN)/python -m pytest -q
+
+# Not part of `make test`: ratios against the raw Docker floor, written to results/bench.{json,md}
+# (BENCH_ARGS="--cold --validation" adds a cold image build and a timed `evals validate`).
+bench: setup
+	@echo "==> benchmark (about 10 min; see benchmarks/bench.py)"
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 validate: setup
 	$(BIN)/evals validate

@@ -45,7 +45,7 @@ from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture
 from .images import fixture_image_tag, stack_image_tag
 from .paths import CACHE_DIR
-from .sandbox import AGENT, DEFAULT_RESOURCES, GRADER, Service, load_service, parse_bytes
+from .sandbox import AGENT, DEFAULT_RESOURCES, GRADER, Service, load_service, parse_bytes, service_environments
 
 REGISTRY_ENV = "EVALS_IMAGE_REGISTRY"
 """Registry (host[:port][/path]) the cluster pulls the fixture images from."""
@@ -208,11 +208,7 @@ def helm_values(fixture: Fixture, registry: str | None = None) -> dict[str, Any]
     """The agent-env chart's values for one fixture (a plain dict, ready for YAML)."""
     services: list[Service] = [load_service(name) for name in fixture.services]
     image = cluster_image(fixture_image_tag(fixture), registry)
-    agent_env: dict[str, str] = {}
-    grader_env: dict[str, str] = {}
-    for service in services:
-        agent_env |= service.agent_env
-        grader_env |= service.grader_env
+    agent_env, grader_env = service_environments(services)
 
     def container(env: dict[str, str]) -> dict[str, Any]:
         spec: dict[str, Any] = {

@@ -98,16 +98,23 @@ def parse_bytes(value: object) -> int:
     return int(float(match[1]) * 1024 ** " kmgt".index(match[2] or " "))
 
 
-def compose_config(fixture: Fixture) -> ComposeConfig:
-    """The fixture's sandbox: agent container, grading container and services."""
-    services = [load_service(name) for name in fixture.services]
-    image = fixture_image_tag(fixture)
-    DISK_CAPS[image] = parse_bytes((DEFAULT_RESOURCES | fixture.resources)["disk"])
+def service_environments(services: list[Service]) -> tuple[dict[str, str], dict[str, str]]:
+    """The environment the agent's and the grader's containers get from the fixture's services
+    (how to reach PostgreSQL / Redis): the same on every sandbox backend."""
     agent_env: dict[str, str] = {}
     grader_env: dict[str, str] = {}
     for service in services:
         agent_env |= service.agent_env
         grader_env |= service.grader_env
+    return agent_env, grader_env
+
+
+def compose_config(fixture: Fixture) -> ComposeConfig:
+    """The fixture's sandbox: agent container, grading container and services."""
+    services = [load_service(name) for name in fixture.services]
+    image = fixture_image_tag(fixture)
+    DISK_CAPS[image] = parse_bytes((DEFAULT_RESOURCES | fixture.resources)["disk"])
+    agent_env, grader_env = service_environments(services)
 
     def container(env: dict[str, str]) -> dict[str, Any]:
         spec: dict[str, Any] = {

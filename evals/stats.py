@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
@@ -55,7 +55,7 @@ def rate_interval(
         return RateEstimate(n, g, mean, se, float(low), float(high), "wilson")
     if g < 2:
         return RateEstimate(n, g, mean, float("nan"), float("nan"), float("nan"), "too few fixtures")
-    fit = sm.OLS(y, np.ones(n)).fit(cov_type="cluster", cov_kwds={"groups": group_ids})
+    fit = OLS(y, np.ones(n)).fit(cov_type="cluster", cov_kwds={"groups": group_ids})
     se = float(fit.bse[0])
     t = float(sps.t.ppf(0.5 + level / 2, g - 1))
     return RateEstimate(

@@ -1,0 +1,442 @@
+"""`make bench`: what the harness costs per sample, measured against the raw Docker floor.
+
+Every figure is a ratio against something measured in the same run on the same machine
+(timings on a shared 2-core box are noisy; ratios are what we compare across runs):
+
+- sandbox lifecycle: Inspect's compose sandbox (`sample_init` + `sample_cleanup`) vs creating,
+  starting (until healthy) and removing the same containers and network with the `docker` SDK;
+  with a breakdown of where Inspect's time goes;
+- exec round trip: `SandboxEnvironment.exec(["true"])` vs the SDK's `exec_run(["true"])`;
+- throughput: one fixture × 8 epochs with the scripted no-op model at 1, 2, 4, 8 samples at once
+  (agent, hidden tests and teardown included);
+- image cache: a rebuild of every fixture image with nothing changed (and, with --cold, a cold
+  build of every image after removing them);
+- `evals leaderboard` on synthetic logs of 1k / 10k / 50k samples: wall time and peak memory;
+- with --validation: `evals validate` over every fixture (oracle and no-op), warm.
+
+Results: results/bench.json and results/bench.md. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import docker
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from evals.fixtures import load_all, load_fixture  # noqa: E402
+from evals.images import ensure_images, fixture_image_tag  # noqa: E402
+from evals.paths import TASKS_DIR  # noqa: E402
+from evals.sandbox import compose_config  # noqa: E402
+from evals.synthetic import SyntheticVariant, fixture_probabilities, write_synthetic_logs  # noqa: E402
+
+ONE_CONTAINER = TASKS_DIR / "db_optimize" / "fixtures" / "n_plus_one_orders"
+WITH_POSTGRES = TASKS_DIR / "db_optimize" / "fixtures" / "missing_index_lookup"
+
+TARGETS = {
+    "lifecycle_one_container": 2.0,
+    "lifecycle_postgres": 2.0,
+    "exec": 1.3,
+    "rebuild_no_change_s": 5.0,
+    "leaderboard_50k_s": 5.0,
+    "leaderboard_50k_mb": 1024.0,
+    "validation_s": 600.0,
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- timing helpers
+
+STAGES: dict[str, list[float]] = defaultdict(list)
+
+
+def timed_stage(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Wrap one of Inspect's docker helpers so the time spent in it is recorded."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await fn(*args, **kwargs)
+        finally:
+            STAGES[name].append(time.perf_counter() - started)
+
+    return wrapper
+
+
+@contextmanager
+def inspect_stage_timers() -> Iterator[None]:
+    """Time the compose steps inside Inspect's docker sandbox (where its lifecycle goes)."""
+    from inspect_ai.util._sandbox.docker import docker as inspect_docker
+
+    names = ["compose_up", "compose_services", "compose_check_running", "container_working_dir",
+             "project_cleanup"]
+    saved = {name: getattr(inspect_docker, name) for name in names}
+    for name, fn in saved.items():
+        setattr(inspect_docker, name, timed_stage(name, fn))
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(inspect_docker, name, fn)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"median_s": statistics.median(values), "min_s": min(values), "n": len(values)}
+
+
+# ----------------------------------------------------------------------------- 1. lifecycle
+
+
+async def inspect_lifecycle(fixture_dir: Path, runs: int) -> tuple[list[float], dict[str, float]]:
+    """sample_init + sample_cleanup of the fixture's compose sandbox, `runs` times."""
+    from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
+
+    fixture = load_fixture(fixture_dir)
+    config = compose_config(fixture)
+    docker_env = registry_find_sandboxenv("docker")
+    task = f"bench-{fixture.id}".replace("_", "-")
+    await docker_env.task_init(task, config)
+    times: list[float] = []
+    STAGES.clear()
+    with inspect_stage_timers():
+        for _ in range(runs):
+            started = time.perf_counter()
+            envs = await docker_env.sample_init(task, config, {})
+            await docker_env.sample_cleanup(task, config, envs, interrupted=False)
+            times.append(time.perf_counter() - started)
+    await docker_env.task_cleanup(task, config, cleanup=True)
+    stages = {name: statistics.median(values) * len(values) / runs for name, values in STAGES.items()}
+    return times, stages
+
+
+def sdk_lifecycle(fixture_dir: Path, runs: int) -> list[float]:
+    """The floor: the same containers (agent, grader, services) and network, through the SDK."""
+    client = docker.from_env()
+    compose = compose_config(load_fixture(fixture_dir)).model_dump(exclude_none=True, by_alias=True)
+    services: dict[str, dict[str, Any]] = compose["services"]
+    times = []
+    for run in range(runs):
+        started = time.perf_counter()
+        network = None
+        if "networks" in compose:
+            network = client.networks.create(f"bench-floor-{os.getpid()}-{run}", internal=True)
+        containers = []
+        try:
+            for name, spec in services.items():
+                kwargs: dict[str, Any] = {
+                    "command": spec.get("command"),
+                    "detach": True,
+                    "init": spec.get("init"),
+                    "working_dir": spec.get("working_dir"),
+                    "environment": spec.get("environment"),
+                    "mem_limit": spec.get("mem_limit"),
+                    "pids_limit": spec.get("pids_limit"),
+                    "nano_cpus": int(float(spec["cpus"]) * 1e9) if spec.get("cpus") else None,
+                }
+                if network is not None:
+                    kwargs["network"] = network.name
+                else:
+                    kwargs["network_mode"] = "none"
+                if "healthcheck" in spec:
+                    check = spec["healthcheck"]
+                    kwargs["healthcheck"] = {
+                        "test": check["test"], "interval": _ns(check.get("interval", "1s")),
+                        "timeout": _ns(check.get("timeout", "5s")), "retries": check.get("retries", 30),
+                        "start_period": _ns(check.get("start_period", "0s")),
+                    }
+                container = client.containers.create(
+                    spec["image"], **{k: v for k, v in kwargs.items() if v is not None})
+                containers.append(container)
+                container.start()
+            for container in containers:  # like `compose up --wait`: services healthy
+                while True:
+                    container.reload()
+                    health = container.attrs["State"].get("Health")
+                    if health is None or health["Status"] == "healthy":
+                        break
+                    time.sleep(0.1)
+        finally:
+            for container in containers:
+                container.remove(force=True)
+            if network is not None:
+                network.remove()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _ns(duration: str | int | float) -> int:
+    """Compose durations ('1s', '500ms', 2) in nanoseconds, as the SDK's healthcheck wants."""
+    if isinstance(duration, (int, float)):
+        return int(duration * 1e9)
+    text = str(duration)
+    for suffix, scale in (("ms", 1e6), ("us", 1e3), ("s", 1e9), ("m", 60e9)):
+        if text.endswith(suffix):
+            return int(float(text[: -len(suffix)]) * scale)
+    return int(float(text) * 1e9)
+
+
+# ----------------------------------------------------------------------------- 2. exec
+
+
+async def exec_round_trips(fixture_dir: Path, calls: int) -> tuple[list[float], list[float]]:
+    """`exec(["true"])` through Inspect's sandbox vs `exec_run` on the same container."""
+    from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
+
+    from evals.sandbox import _container_id
+
+    fixture = load_fixture(fixture_dir)
+    config = compose_config(fixture)
+    docker_env = registry_find_sandboxenv("docker")
+    task = "bench-exec"
+    await docker_env.task_init(task, config)
+    envs = await docker_env.sample_init(task, config, {})
+    try:
+        env = next(iter(envs.values()))
+        container = docker.from_env().containers.get(await _container_id(env))
+        inspect_times, sdk_times = [], []
+        for _ in range(3):  # warm both paths
+            await env.exec(["true"])
+            container.exec_run(["true"])
+        for _ in range(calls):  # interleaved, so drift in machine load hits both alike
+            started = time.perf_counter()
+            result = await env.exec(["true"])
+            inspect_times.append(time.perf_counter() - started)
+            assert result.success
+            started = time.perf_counter()
+            sdk = container.exec_run(["true"])
+            sdk_times.append(time.perf_counter() - started)
+            assert sdk.exit_code == 0
+    finally:
+        await docker_env.sample_cleanup(task, config, envs, interrupted=False)
+        await docker_env.task_cleanup(task, config, cleanup=True)
+    return inspect_times, sdk_times
+
+
+# ----------------------------------------------------------------------------- 3. throughput
+
+
+def throughput(fixture_dir: Path, epochs: int, levels: list[int], log_root: Path) -> dict[int, float]:
+    """Wall seconds for `epochs` samples of one fixture with the no-op model, per concurrency."""
+    from inspect_ai import eval as inspect_eval
+
+    from evals.task import family_task
+
+    fixture = load_fixture(fixture_dir)
+    family_dir = fixture_dir.parents[1]
+    out = {}
+    for level in levels:
+        task = family_task(family_dir, persona="none", tools="minimal", fixtures=fixture.id)
+        started = time.perf_counter()
+        logs = inspect_eval(task, model="replay/noop", epochs=epochs, max_samples=level,
+                            max_sandboxes=level, log_dir=str(log_root / f"c{level}"), display="none")
+        out[level] = time.perf_counter() - started
+        samples = logs[0].samples or []
+        if logs[0].status != "success" or len(samples) != epochs:
+            raise RuntimeError(f"throughput run at {level} did not finish: {logs[0].status}")
+        log(f"  {level} at once: {out[level]:.1f} s for {epochs} samples")
+    return out
+
+
+# ----------------------------------------------------------------------------- 4. image cache
+
+
+def image_rebuild(cold: bool) -> dict[str, float]:
+    fixtures = load_all()
+    out = {}
+    if cold:
+        client = docker.from_env()
+        for tag in {fixture_image_tag(f) for f in fixtures}:
+            try:
+                client.images.remove(tag, force=True)
+            except docker.errors.ImageNotFound:
+                pass
+        started = time.perf_counter()
+        ensure_images(fixtures, log=lambda _m: None)
+        out["cold_fixture_images_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    built = ensure_images(fixtures, log=lambda _m: None)
+    out["rebuild_no_change_s"] = time.perf_counter() - started
+    out["images"] = len(built)
+    out["rebuilt"] = sum(1 for fresh in built.values() if fresh)
+    return out
+
+
+# ----------------------------------------------------------------------------- 5. leaderboard
+
+
+def leaderboard(sizes: list[int], work: Path) -> dict[int, dict[str, float]]:
+    """Time and peak memory of `evals leaderboard` on synthetic logs of each size."""
+    out = {}
+    variants_n = 6
+    for size in sizes:
+        logs = work / f"logs-{size}"
+        fixtures = 40
+        epochs = max(1, size // (variants_n * fixtures))
+        rng = np.random.default_rng(size)
+        names = ["backend", "backend+tools:minimal", "backend-developer",
+                 "backend-developer+tools:minimal", "backend+tools:backend-developer", "none"]
+        variants = [SyntheticVariant(name, name.split("+")[0], name.split(":")[-1] if ":" in name else name.split("+")[0],
+                                     fixture_probabilities(fixtures, rng)) for name in names]
+        write_synthetic_logs(logs, variants, epochs=epochs, seed=size)
+        actual = variants_n * fixtures * epochs
+        cmd = [str(ROOT / ".venv" / "bin" / "evals"), "leaderboard", str(logs), "--out", str(work / f"out-{size}")]
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"evals leaderboard failed on {actual} samples: {proc.stderr.read().decode()[-500:]}")
+        out[size] = {"samples": actual, "seconds": elapsed, "peak_mb": usage.ru_maxrss / 1024}
+        log(f"  {actual} samples: {elapsed:.2f} s, peak {usage.ru_maxrss / 1024:.0f} MB")
+    return out
+
+
+# ----------------------------------------------------------------------------- 6. validation
+
+
+def validation() -> dict[str, float]:
+    started = time.perf_counter()
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "evals"), "validate", "--json",
+                             "--log-dir", str(Path(tempfile.mkdtemp()) / "validate")],
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"evals validate failed: {result.stderr[-500:]}")
+    return {"seconds": elapsed, "fixtures": len(json.loads(result.stdout))}
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "NOT met"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    rows = [("measure", "harness", "floor / figure", "ratio or value", "target", "")]
+    for key in ("one_container", "postgres"):
+        life = results["lifecycle"][key]
+        rows.append((f"sample lifecycle, {key.replace('_', ' ')}", f"{life['inspect']['median_s']:.2f} s",
+                     f"{life['sdk']['median_s']:.2f} s (SDK)", f"{life['ratio']:.2f}×", "≤ 2×",
+                     verdict(life["ratio"], TARGETS[f"lifecycle_{key}"])))
+    ex = results["exec"]
+    rows.append(("exec round trip", f"{ex['inspect']['median_s'] * 1000:.0f} ms",
+                 f"{ex['sdk']['median_s'] * 1000:.0f} ms (SDK exec_run)", f"{ex['ratio']:.2f}×", "≤ 1.3×",
+                 verdict(ex["ratio"], TARGETS["exec"])))
+    for level, row in results.get("throughput", {}).items():
+        rows.append((f"throughput, {level} at once", f"{row['seconds']:.1f} s / {row['samples']} samples",
+                     f"{row['per_sample_s']:.1f} s per sample", f"{row['speedup']:.2f}× vs 1 at once", "", ""))
+    img = results.get("images")
+    if img:
+        rows.append(("image rebuild, nothing changed", f"{img['rebuild_no_change_s']:.2f} s",
+                     f"{img['images']} images, {img['rebuilt']} rebuilt", "", "< 5 s",
+                     verdict(img["rebuild_no_change_s"], TARGETS["rebuild_no_change_s"])))
+        if "cold_fixture_images_s" in img:
+            rows.append(("image build, cold (fixture images)", f"{img['cold_fixture_images_s']:.1f} s", "", "", "", ""))
+    for size, row in results.get("leaderboard", {}).items():
+        last = size == max(results["leaderboard"], key=int)
+        rows.append((f"leaderboard, {row['samples']:,} samples", f"{row['seconds']:.2f} s",
+                     f"peak {row['peak_mb']:.0f} MB", "", "< 5 s, < 1 GB" if last else "",
+                     (verdict(row["seconds"], TARGETS["leaderboard_50k_s"]) + " / "
+                      + verdict(row["peak_mb"], TARGETS["leaderboard_50k_mb"])) if last else ""))
+    if "validation" in results:
+        val = results["validation"]
+        rows.append(("evals validate (oracle + no-op, warm)", f"{val['seconds'] / 60:.1f} min",
+                     f"{val['fixtures']} fixtures", "", "≤ 10 min", verdict(val["seconds"], TARGETS["validation_s"])))
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    stages = results["lifecycle"]["postgres"]["inspect_stages_s"]
+    where = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(stages.items(), key=lambda kv: -kv[1]))
+    return (f"# Harness benchmark ({results['when']}, {results['machine']})\n\n" + "\n".join(lines)
+            + f"\n\nWhere Inspect's sample lifecycle goes (PostgreSQL fixture, per sample): {where}.\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="lifecycle repetitions per fixture")
+    parser.add_argument("--exec-calls", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=8, help="samples per throughput level")
+    parser.add_argument("--levels", default="1,2,4,8")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="leaderboard sample counts")
+    parser.add_argument("--cold", action="store_true", help="also remove and rebuild every fixture image")
+    parser.add_argument("--validation", action="store_true", help="also time `evals validate` (about 12 min)")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: throughput,images,leaderboard")
+    parser.add_argument("--out", type=Path, default=ROOT / "results")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+
+    results: dict[str, Any] = {
+        "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "targets": TARGETS,
+    }
+    work = Path(tempfile.mkdtemp(prefix="evals-bench-"))
+    ensure_images([load_fixture(ONE_CONTAINER), load_fixture(WITH_POSTGRES)], log=lambda _m: None)
+
+    log("==> sample lifecycle: Inspect's compose sandbox vs the docker SDK floor")
+    results["lifecycle"] = {}
+    for key, fixture_dir in (("one_container", ONE_CONTAINER), ("postgres", WITH_POSTGRES)):
+        sdk = sdk_lifecycle(fixture_dir, args.runs)
+        inspect_times, stages = asyncio.run(inspect_lifecycle(fixture_dir, args.runs))
+        ratio = statistics.median(inspect_times) / statistics.median(sdk)
+        results["lifecycle"][key] = {"fixture": fixture_dir.name, "inspect": summary(inspect_times),
+                                     "sdk": summary(sdk), "ratio": ratio, "inspect_stages_s": stages}
+        log(f"  {key}: Inspect {statistics.median(inspect_times):.2f} s, SDK {statistics.median(sdk):.2f} s "
+            f"-> {ratio:.2f}x")
+
+    log("==> exec round trip")
+    inspect_exec, sdk_exec = asyncio.run(exec_round_trips(ONE_CONTAINER, args.exec_calls))
+    results["exec"] = {"inspect": summary(inspect_exec), "sdk": summary(sdk_exec),
+                       "ratio": statistics.median(inspect_exec) / statistics.median(sdk_exec)}
+    log(f"  Inspect {statistics.median(inspect_exec) * 1000:.0f} ms, SDK {statistics.median(sdk_exec) * 1000:.0f} ms "
+        f"-> {results['exec']['ratio']:.2f}x")
+
+    if "throughput" not in skip:
+        log(f"==> throughput: {args.epochs} samples of {ONE_CONTAINER.name}, no-op model")
+        levels = [int(x) for x in args.levels.split(",")]
+        walls = throughput(ONE_CONTAINER, args.epochs, levels, work / "throughput")
+        base = walls[levels[0]]
+        results["throughput"] = {level: {"seconds": wall, "samples": args.epochs, "per_sample_s": wall / args.epochs,
+                                         "speedup": base / wall} for level, wall in walls.items()}
+    if "images" not in skip:
+        log("==> image cache" + (" (cold build first)" if args.cold else ""))
+        results["images"] = image_rebuild(args.cold)
+        log(f"  no-change rebuild of {results['images']['images']} images: {results['images']['rebuild_no_change_s']:.2f} s")
+    if "leaderboard" not in skip:
+        log("==> evals leaderboard on synthetic logs")
+        results["leaderboard"] = leaderboard([int(x) for x in args.sizes.split(",")], work)
+    if args.validation:
+        log("==> evals validate, warm")
+        results["validation"] = validation()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    text = markdown(results)
+    (args.out / "bench.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
