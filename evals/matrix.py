@@ -66,12 +66,28 @@ def run_matrix(
     **limits: int,
 ) -> tuple[bool, int]:
     """Run (or resume) the matrix. Returns (every task finished, number of tasks)."""
-    chosen = families or family_names(tasks_dir)
-    unknown = sorted(set(chosen) - set(family_names(tasks_dir)))
-    if unknown:
-        raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(family_names(tasks_dir))})")
+    chosen = _known_families(families, tasks_dir)
     names = personas or list(load_personas(PERSONAS_DIR))
     tasks = matrix_tasks(chosen, matrix_variants(names), fixtures, tasks_dir, **limits)
+    success = _eval_set(tasks, log_dir, models, epochs, retry_attempts, max_tasks, display)
+    return success, len(tasks) * len(models)
+
+
+def _known_families(families: list[str] | None, tasks_dir: Path) -> list[str]:
+    """The families asked for (default: all), refusing unknown names."""
+    known = family_names(tasks_dir)
+    chosen = families or known
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(known)})")
+    return chosen
+
+
+def _eval_set(
+    tasks: list[Task], log_dir: str, models: list[str], epochs: int, retry_attempts: int = 3,
+    max_tasks: int | None = None, display: str | None = None,
+) -> bool:
+    """One resumable `eval_set` over the tasks, with dead sandboxes removed before and after."""
     _reap("left by an earlier run")
     try:
         success, _ = eval_set(
@@ -81,7 +97,7 @@ def run_matrix(
         )  # fmt: skip
     finally:
         _reap("whose samples died with the engine")
-    return success, len(tasks) * len(models)
+    return success
 
 
 def _reap(why: str) -> None:
@@ -122,23 +138,15 @@ def run_until_decided(
     from .logdata import load_samples
     from .sequential import paired_rounds, sequential_test
 
-    chosen = families or family_names(tasks_dir)
-    unknown = sorted(set(chosen) - set(family_names(tasks_dir)))
-    if unknown:
-        raise HarnessError(f"unknown task family: {', '.join(unknown)} (known: {', '.join(family_names(tasks_dir))})")
+    chosen = _known_families(families, tasks_dir)
     if baseline == candidate:
         raise HarnessError("--baseline and --candidate must be different variants")
     names = list(load_personas(PERSONAS_DIR))
     variants = [parse_variant(baseline, names), parse_variant(candidate, names)]
+    tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
     result = None
     for k in range(1, max_epochs + 1):
-        tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
-        _reap("left by an earlier run")
-        try:
-            eval_set(tasks, log_dir=log_dir, model=models, epochs=k, retry_attempts=3, retry_wait=5,
-                     max_tasks=4, display=display, fail_on_error=False, retry_on_error=1)  # fmt: skip
-        finally:
-            _reap("whose samples died with the engine")
+        _eval_set(tasks, log_dir, models, epochs=k, display=display)
         samples = load_samples(log_dir).samples
         samples = samples[samples["epoch"] <= k]
         rounds = paired_rounds(samples, baseline, candidate, model=models[0])
