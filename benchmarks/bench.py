@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from evals.fixtures import load_all, load_fixture  # noqa: E402
 from evals.images import ensure_images, fixture_image_tag  # noqa: E402
 from evals.paths import TASKS_DIR  # noqa: E402
-from evals.sandbox import compose_config  # noqa: E402
+from evals.sandbox import compose_config, duration_seconds  # noqa: E402
 from evals.synthetic import SyntheticVariant, fixture_probabilities, write_synthetic_logs  # noqa: E402
 
 ONE_CONTAINER = TASKS_DIR / "db_optimize" / "fixtures" / "n_plus_one_orders"
@@ -187,13 +187,7 @@ def sdk_lifecycle(fixture_dir: Path, runs: int) -> list[float]:
 
 def _ns(duration: str | int | float) -> int:
     """Compose durations ('1s', '500ms', 2) in nanoseconds, as the SDK's healthcheck wants."""
-    if isinstance(duration, (int, float)):
-        return int(duration * 1e9)
-    text = str(duration)
-    for suffix, scale in (("ms", 1e6), ("us", 1e3), ("s", 1e9), ("m", 60e9)):
-        if text.endswith(suffix):
-            return int(float(text[: -len(suffix)]) * scale)
-    return int(float(text) * 1e9)
+    return int(duration_seconds(duration) * 1e9)
 
 
 # ----------------------------------------------------------------------------- 2. exec

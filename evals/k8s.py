@@ -45,7 +45,7 @@ from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture
 from .images import fixture_image_tag, stack_image_tag
 from .paths import CACHE_DIR
-from .sandbox import AGENT, DEFAULT_RESOURCES, GRADER, Service, load_service, parse_bytes, service_environments
+from .sandbox import AGENT, DEFAULT_RESOURCES, GRADER, Service, duration_seconds, load_service, parse_bytes, service_environments
 
 REGISTRY_ENV = "EVALS_IMAGE_REGISTRY"
 """Registry (host[:port][/path]) the cluster pulls the fixture images from."""
@@ -154,17 +154,11 @@ def pod_resources(resources: dict[str, Any]) -> dict[str, Any]:
 
 def _seconds(value: object) -> int:
     """Compose durations (`1s`, `500ms`, `1m30s`, `2`) -> whole seconds, at least 1."""
-    text = str(value).strip()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return max(1, round(float(text)))
-    total = 0.0
-    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6}
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise K8sConfigError(f"healthcheck: not a duration: {value!r}")
-    for number, unit in parts:
-        total += float(number) * units[unit]
-    return max(1, round(total))
+    try:
+        seconds = duration_seconds(value)
+    except ValueError:
+        raise K8sConfigError(f"healthcheck: not a duration: {value!r}") from None
+    return max(1, round(seconds))
 
 
 def readiness_probe(healthcheck: dict[str, Any]) -> dict[str, Any]:

@@ -90,6 +90,19 @@ def _limits(resources: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def duration_seconds(value: object) -> float:
+    """Compose durations (`1s`, `500ms`, `1m30s`, a bare number of seconds) -> seconds;
+    ValueError for anything else."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"not a duration: {value!r}")
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
 def parse_bytes(value: object) -> int:
     """`4g`, `300m`, `512k`, `1024` -> bytes."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", str(value).lower())
