@@ -169,7 +169,9 @@ def test_hostile_sandboxes_are_contained_and_the_run_goes_on(tmp_path):
     # fork bomb: the pid limit holds, the tool call ends, the sandbox still answers
     bomb = tool_texts(logs["hostile-fork-bomb"]) + tool_errors(logs["hostile-fork-bomb"])
     assert any("alive-after-bomb" in text and "128" in text.split() for text in bomb), bomb
-    assert any("ran out of processes" in text or "did not answer" in text for text in bomb), bomb
+    # three outcomes, depending on timing: the next command found no free pid and was re-run
+    # (OUT_OF_PROCESSES_NOTE), the wrapper could not report back, or the sandbox did not answer
+    assert any("out of processes" in text or "did not answer" in text for text in bomb), bomb
     assert score(logs["hostile-fork-bomb"]).metadata["verdict"] == "unresolved"
 
     # memory: the kernel kills the hog inside the container (exit 137, named), the sandbox lives
