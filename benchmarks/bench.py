@@ -3,12 +3,13 @@
 Every figure is a ratio against something measured in the same run on the same machine
 (timings on a shared 2-core box are noisy; ratios are what we compare across runs):
 
-- sandbox lifecycle: Inspect's compose sandbox (`sample_init` + `sample_cleanup`) vs creating,
-  starting (until healthy) and removing the same containers and network with the `docker` SDK;
-  with a breakdown of where Inspect's time goes;
-- exec round trip: `SandboxEnvironment.exec(["true"])` vs the SDK's `exec_run(["true"])`;
+- sandbox lifecycle: Inspect's compose sandbox and the project's `docker-sdk` provider
+  (`sample_init` + `sample_cleanup`) vs creating, starting (until healthy) and removing the same
+  containers and network with the `docker` SDK; with a breakdown of where Inspect's time goes;
+- exec round trip: `SandboxEnvironment.exec(["true"])` on both providers vs the SDK's
+  `exec_run(["true"])` on the same container;
 - throughput: one fixture × 8 epochs with the scripted no-op model at 1, 2, 4, 8 samples at once
-  (agent, hidden tests and teardown included);
+  (agent, hidden tests and teardown included), on `--sandbox` (default docker-sdk);
 - image cache: a rebuild of every fixture image with nothing changed (and, with --cold, a cold
   build of every image after removing them);
 - `evals leaderboard` on synthetic logs of 1k / 10k / 50k samples: wall time and peak memory;
@@ -108,13 +109,16 @@ def summary(values: list[float]) -> dict[str, float]:
 # ----------------------------------------------------------------------------- 1. lifecycle
 
 
-async def inspect_lifecycle(fixture_dir: Path, runs: int) -> tuple[list[float], dict[str, float]]:
-    """sample_init + sample_cleanup of the fixture's compose sandbox, `runs` times."""
+async def inspect_lifecycle(fixture_dir: Path, runs: int, provider: str = "docker") -> tuple[list[float], dict[str, float]]:
+    """sample_init + sample_cleanup of the fixture's sandbox through an Inspect sandbox provider
+    (`docker`: Inspect's compose one; `docker-sdk`: the project's), `runs` times."""
     from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
+
+    import evals.docker_sdk  # noqa: F401  (registers docker-sdk)
 
     fixture = load_fixture(fixture_dir)
     config = compose_config(fixture)
-    docker_env = registry_find_sandboxenv("docker")
+    docker_env = registry_find_sandboxenv(provider)
     task = f"bench-{fixture.id}".replace("_", "-")
     await docker_env.task_init(task, config)
     times: list[float] = []
@@ -193,15 +197,16 @@ def _ns(duration: str | int | float) -> int:
 # ----------------------------------------------------------------------------- 2. exec
 
 
-async def exec_round_trips(fixture_dir: Path, calls: int) -> tuple[list[float], list[float]]:
-    """`exec(["true"])` through Inspect's sandbox vs `exec_run` on the same container."""
+async def exec_round_trips(fixture_dir: Path, calls: int, provider: str = "docker") -> tuple[list[float], list[float]]:
+    """`exec(["true"])` through an Inspect sandbox provider vs `exec_run` on the same container."""
     from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
 
+    import evals.docker_sdk  # noqa: F401  (registers docker-sdk)
     from evals.sandbox import _container_id
 
     fixture = load_fixture(fixture_dir)
     config = compose_config(fixture)
-    docker_env = registry_find_sandboxenv("docker")
+    docker_env = registry_find_sandboxenv(provider)
     task = "bench-exec"
     await docker_env.task_init(task, config)
     envs = await docker_env.sample_init(task, config, {})
@@ -230,7 +235,7 @@ async def exec_round_trips(fixture_dir: Path, calls: int) -> tuple[list[float], 
 # ----------------------------------------------------------------------------- 3. throughput
 
 
-def throughput(fixture_dir: Path, epochs: int, levels: list[int], log_root: Path) -> dict[int, float]:
+def throughput(fixture_dir: Path, epochs: int, levels: list[int], log_root: Path, sandbox: str) -> dict[int, float]:
     """Wall seconds for `epochs` samples of one fixture with the no-op model, per concurrency."""
     from inspect_ai import eval as inspect_eval
 
@@ -240,7 +245,7 @@ def throughput(fixture_dir: Path, epochs: int, levels: list[int], log_root: Path
     family_dir = fixture_dir.parents[1]
     out = {}
     for level in levels:
-        task = family_task(family_dir, persona="none", tools="minimal", fixtures=fixture.id)
+        task = family_task(family_dir, persona="none", tools="minimal", fixtures=fixture.id, sandbox=sandbox)
         started = time.perf_counter()
         logs = inspect_eval(task, model="replay/noop", epochs=epochs, max_samples=level,
                             max_sandboxes=level, log_dir=str(log_root / f"c{level}"), display="none")
@@ -309,9 +314,9 @@ def leaderboard(sizes: list[int], work: Path) -> dict[int, dict[str, float]]:
 # ----------------------------------------------------------------------------- 6. validation
 
 
-def validation() -> dict[str, float]:
+def validation(sandbox: str) -> dict[str, float]:
     started = time.perf_counter()
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "evals"), "validate", "--json",
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "evals"), "validate", "--json", "--sandbox", sandbox,
                              "--log-dir", str(Path(tempfile.mkdtemp()) / "validate")],
                             capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -331,15 +336,18 @@ def markdown(results: dict[str, Any]) -> str:
     rows = [("measure", "harness", "floor / figure", "ratio or value", "target", "")]
     for key in ("one_container", "postgres"):
         life = results["lifecycle"][key]
-        rows.append((f"sample lifecycle, {key.replace('_', ' ')}", f"{life['inspect']['median_s']:.2f} s",
-                     f"{life['sdk']['median_s']:.2f} s (SDK)", f"{life['ratio']:.2f}×", "≤ 2×",
-                     verdict(life["ratio"], TARGETS[f"lifecycle_{key}"])))
+        for provider, time_key, ratio_key in (("docker", "inspect", "ratio"), ("docker-sdk", "docker_sdk", "docker_sdk_ratio")):
+            rows.append((f"sample lifecycle, {key.replace('_', ' ')}, {provider}", f"{life[time_key]['median_s']:.2f} s",
+                         f"{life['sdk']['median_s']:.2f} s (SDK)", f"{life[ratio_key]:.2f}×", "≤ 2×",
+                         verdict(life[ratio_key], TARGETS[f"lifecycle_{key}"])))
     ex = results["exec"]
-    rows.append(("exec round trip", f"{ex['inspect']['median_s'] * 1000:.0f} ms",
-                 f"{ex['sdk']['median_s'] * 1000:.0f} ms (SDK exec_run)", f"{ex['ratio']:.2f}×", "≤ 1.3×",
-                 verdict(ex["ratio"], TARGETS["exec"])))
+    for provider, time_key, floor_key, ratio_key in (("docker", "inspect", "sdk", "ratio"),
+                                                     ("docker-sdk", "docker_sdk", "sdk_paired_with_docker_sdk", "docker_sdk_ratio")):  # fmt: skip
+        rows.append((f"exec round trip, {provider}", f"{ex[time_key]['median_s'] * 1000:.0f} ms",
+                     f"{ex[floor_key]['median_s'] * 1000:.0f} ms (SDK exec_run)", f"{ex[ratio_key]:.2f}×", "≤ 1.3×",
+                     verdict(ex[ratio_key], TARGETS["exec"])))
     for level, row in results.get("throughput", {}).items():
-        rows.append((f"throughput, {level} at once", f"{row['seconds']:.1f} s / {row['samples']} samples",
+        rows.append((f"throughput, {level} at once ({results['sandbox']})", f"{row['seconds']:.1f} s / {row['samples']} samples",
                      f"{row['per_sample_s']:.1f} s per sample", f"{row['speedup']:.2f}× vs 1 at once", "", ""))
     img = results.get("images")
     if img:
@@ -356,7 +364,7 @@ def markdown(results: dict[str, Any]) -> str:
                       + verdict(row["peak_mb"], TARGETS["leaderboard_50k_mb"])) if last else ""))
     if "validation" in results:
         val = results["validation"]
-        rows.append(("evals validate (oracle + no-op, warm)", f"{val['seconds'] / 60:.1f} min",
+        rows.append((f"evals validate (oracle + no-op, warm, {results['sandbox']})", f"{val['seconds'] / 60:.1f} min",
                      f"{val['fixtures']} fixtures", "", "≤ 10 min", verdict(val["seconds"], TARGETS["validation_s"])))
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     lines.insert(1, "|" + "---|" * len(rows[0]))
@@ -376,6 +384,8 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true", help="also remove and rebuild every fixture image")
     parser.add_argument("--validation", action="store_true", help="also time `evals validate` (about 12 min)")
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: throughput,images,leaderboard")
+    parser.add_argument("--sandbox", choices=["docker", "docker-sdk"], default="docker-sdk",
+                        help="sandbox provider for the throughput and validation runs")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -384,32 +394,41 @@ def main() -> int:
         "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "targets": TARGETS,
+        "sandbox": args.sandbox,
     }
     work = Path(tempfile.mkdtemp(prefix="evals-bench-"))
     ensure_images([load_fixture(ONE_CONTAINER), load_fixture(WITH_POSTGRES)], log=lambda _m: None)
 
-    log("==> sample lifecycle: Inspect's compose sandbox vs the docker SDK floor")
+    log("==> sample lifecycle: Inspect's compose sandbox and the project's docker-sdk one vs the SDK floor")
     results["lifecycle"] = {}
     for key, fixture_dir in (("one_container", ONE_CONTAINER), ("postgres", WITH_POSTGRES)):
         sdk = sdk_lifecycle(fixture_dir, args.runs)
-        inspect_times, stages = asyncio.run(inspect_lifecycle(fixture_dir, args.runs))
-        ratio = statistics.median(inspect_times) / statistics.median(sdk)
+        inspect_times, stages = asyncio.run(inspect_lifecycle(fixture_dir, args.runs, "docker"))
+        ours, _ = asyncio.run(inspect_lifecycle(fixture_dir, args.runs, "docker-sdk"))
+        floor = statistics.median(sdk)
         results["lifecycle"][key] = {"fixture": fixture_dir.name, "inspect": summary(inspect_times),
-                                     "sdk": summary(sdk), "ratio": ratio, "inspect_stages_s": stages}
-        log(f"  {key}: Inspect {statistics.median(inspect_times):.2f} s, SDK {statistics.median(sdk):.2f} s "
-            f"-> {ratio:.2f}x")
+                                     "docker_sdk": summary(ours), "sdk": summary(sdk),
+                                     "ratio": statistics.median(inspect_times) / floor,
+                                     "docker_sdk_ratio": statistics.median(ours) / floor,
+                                     "inspect_stages_s": stages}  # fmt: skip
+        log(f"  {key}: Inspect docker {statistics.median(inspect_times):.2f} s, docker-sdk "
+            f"{statistics.median(ours):.2f} s, SDK floor {floor:.2f} s")
 
     log("==> exec round trip")
-    inspect_exec, sdk_exec = asyncio.run(exec_round_trips(ONE_CONTAINER, args.exec_calls))
+    inspect_exec, sdk_exec = asyncio.run(exec_round_trips(ONE_CONTAINER, args.exec_calls, "docker"))
+    ours_exec, sdk_exec2 = asyncio.run(exec_round_trips(ONE_CONTAINER, args.exec_calls, "docker-sdk"))
     results["exec"] = {"inspect": summary(inspect_exec), "sdk": summary(sdk_exec),
-                       "ratio": statistics.median(inspect_exec) / statistics.median(sdk_exec)}
-    log(f"  Inspect {statistics.median(inspect_exec) * 1000:.0f} ms, SDK {statistics.median(sdk_exec) * 1000:.0f} ms "
-        f"-> {results['exec']['ratio']:.2f}x")
+                       "ratio": statistics.median(inspect_exec) / statistics.median(sdk_exec),
+                       "docker_sdk": summary(ours_exec), "sdk_paired_with_docker_sdk": summary(sdk_exec2),
+                       "docker_sdk_ratio": statistics.median(ours_exec) / statistics.median(sdk_exec2)}  # fmt: skip
+    log(f"  Inspect docker {statistics.median(inspect_exec) * 1000:.0f} ms vs exec_run "
+        f"{statistics.median(sdk_exec) * 1000:.0f} ms; docker-sdk {statistics.median(ours_exec) * 1000:.0f} ms "
+        f"vs exec_run {statistics.median(sdk_exec2) * 1000:.0f} ms")
 
     if "throughput" not in skip:
-        log(f"==> throughput: {args.epochs} samples of {ONE_CONTAINER.name}, no-op model")
+        log(f"==> throughput: {args.epochs} samples of {ONE_CONTAINER.name}, no-op model, -T sandbox={args.sandbox}")
         levels = [int(x) for x in args.levels.split(",")]
-        walls = throughput(ONE_CONTAINER, args.epochs, levels, work / "throughput")
+        walls = throughput(ONE_CONTAINER, args.epochs, levels, work / "throughput", args.sandbox)
         base = walls[levels[0]]
         results["throughput"] = {level: {"seconds": wall, "samples": args.epochs, "per_sample_s": wall / args.epochs,
                                          "speedup": base / wall} for level, wall in walls.items()}
@@ -422,7 +441,7 @@ def main() -> int:
         results["leaderboard"] = leaderboard([int(x) for x in args.sizes.split(",")], work)
     if args.validation:
         log("==> evals validate, warm")
-        results["validation"] = validation()
+        results["validation"] = validation(args.sandbox)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -211,10 +211,12 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
               help="Folder of task families (default: the project's tasks/).")
 @click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
               help="Run each policy this many times per fixture; any disagreement is 'flaky'.")
+@click.option("--sandbox", type=click.Choice(["docker", "docker-sdk"]), default="docker", show_default=True,
+              help="Sandbox provider: Inspect's compose sandbox, or the same containers through the Engine API.")
 @friendly
 def validate(
     families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,
-    tasks_dir: Path | None, epochs: int,
+    tasks_dir: Path | None, epochs: int, sandbox: str,
 ) -> None:
     """Check every fixture discriminates: oracle resolves it, no-op does not."""
     from .docker_engine import require_engine
@@ -225,7 +227,7 @@ def validate(
     notes: list[str] = []
     rows = run_validation(
         list(families) or None, persona=persona, tools=tools, log_dir=log_dir,
-        tasks_dir=tasks_dir or TASKS_DIR, notes=notes, epochs=epochs,
+        tasks_dir=tasks_dir or TASKS_DIR, notes=notes, epochs=epochs, sandbox=sandbox,
     )
     ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
     if as_json:

@@ -65,7 +65,7 @@ _DEAD = {"exited", "dead"}
 
 
 def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age_s: int = 600) -> list[str]:
-    """Remove sandboxes nobody will clean up: compose projects whose containers have all exited
+    """Remove sandboxes nobody will clean up: compose projects (and docker-sdk sandboxes) whose containers have all exited
     (their run died with the engine, or was killed before Inspect's own cleanup), and their
     networks; also networks of such projects left with no container for a while. A project
     with any container created, running or paused belongs to a live sample and is left alone.
@@ -78,17 +78,18 @@ def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age
 
     client = docker.from_env()
     label = "com.docker.compose.project"
-    projects: dict[str, list] = defaultdict(list)
-    for container in client.containers.list(all=True, filters={"label": label}):
-        name = container.labels.get(label, "")
+    projects: dict[str, list[dict]] = defaultdict(list)
+    # the list call alone (no inspect per container): other runs remove containers meanwhile
+    for container in client.api.containers(all=True, filters={"label": label}):
+        name = (container.get("Labels") or {}).get(label, "")
         if name.startswith(prefix):
             projects[name].append(container)
     reaped = []
     for name, containers in projects.items():
-        if all(c.status in _DEAD for c in containers):
+        if all(c.get("State") in _DEAD for c in containers):
             for container in containers:
                 try:
-                    container.remove(force=True)
+                    client.api.remove_container(container["Id"], force=True)
                 except (NotFound, APIError):
                     pass  # already gone (Inspect's cleanup may race us)
             reaped.append(name)
@@ -105,4 +106,8 @@ def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age
                     network.remove()
             except (NotFound, APIError):
                 pass
+    if prefix == SANDBOX_PROJECT_PREFIX:  # the docker-sdk provider's sandboxes, by their label
+        from .docker_sdk import remove_projects
+
+        reaped += remove_projects(only_dead=True)
     return sorted(reaped)

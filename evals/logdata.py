@@ -127,8 +127,10 @@ def load_samples(log_dirs: list[Path | str] | Path | str, prices: dict[str, Pric
 
 
 def _tidy(df: pd.DataFrame, prices: dict[str, Price]) -> pd.DataFrame:
-    values = df["score"].map(_score_value)
-    usage = df["model_usage"].map(_usage)
+    # plain object columns: `Series.map` on samples_df's pyarrow columns would turn a None
+    # (an unscored sample) into pd.NA, whose truth value is an error
+    values = pd.Series([_score_value(s) for s in df["score"]], index=df.index, dtype=object)
+    usage = pd.Series([_usage(u) for u in df["model_usage"]], index=df.index, dtype=object)
     error = df["error"].fillna("").astype(str).str.len() > 0
     out = pd.DataFrame({
         "model": df["model"],

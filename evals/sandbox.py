@@ -167,8 +167,9 @@ def compose_config(fixture: Fixture) -> ComposeConfig:
     return ComposeConfig.model_validate(compose)
 
 
-def sandbox_spec(fixture: Fixture) -> SandboxEnvironmentSpec:
-    return SandboxEnvironmentSpec("docker", compose_config(fixture))
+def sandbox_spec(fixture: Fixture, provider: str = "docker") -> SandboxEnvironmentSpec:
+    """Inspect's `docker` (compose) or this project's `docker-sdk` provider: one description."""
+    return SandboxEnvironmentSpec(provider, compose_config(fixture))
 
 
 # --------------------------------------------------------------------------- processes and disk
@@ -219,6 +220,9 @@ async def _container_id(env: SandboxEnvironment) -> str | None:
     """The Docker container behind one of our compose sandboxes (None for any other)."""
     while getattr(env, "_sandbox", None) is not None:  # Inspect's event-logging proxy
         env = env._sandbox  # type: ignore[attr-defined]
+    direct = getattr(env, "container_id", None)  # the docker-sdk provider knows its container
+    if isinstance(direct, str):
+        return direct
     project, service = getattr(env, "_project", None), getattr(env, "_service", None)
     name = getattr(project, "name", None)
     if not isinstance(name, str) or not isinstance(service, str):

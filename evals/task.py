@@ -2,8 +2,9 @@
 
 The variant is chosen with task parameters: `persona=<name>|none` and
 `tools=<persona name>|minimal|all` (default: the persona's own tools; `minimal` for `none`).
-Where the sandboxes run is `sandbox=docker` (default: compose on the local engine) or
-`sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
+Where the sandboxes run is `sandbox=docker` (default: Inspect's compose sandbox on the local
+engine), `sandbox=docker-sdk` (the same containers through the Engine API, see evals.docker_sdk)
+or `sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def resolve_variant(
     return Variant(chosen, tuple(names), tools_from)
 
 
-SANDBOXES = ("docker", "k8s")
+SANDBOXES = ("docker", "docker-sdk", "k8s")
+LOCAL_SANDBOXES = ("docker", "docker-sdk")
 
 
 def fixture_sample(fixture: Fixture, sandbox: str = "docker") -> Sample:
@@ -100,7 +102,7 @@ def fixture_sample(fixture: Fixture, sandbox: str = "docker") -> Sample:
 
         spec = k8s_sandbox_spec(fixture)
     else:
-        spec = sandbox_spec(fixture)
+        spec = sandbox_spec(fixture, sandbox)
     return Sample(
         id=fixture.id,
         input=fixture.issue,
@@ -135,8 +137,9 @@ def family_task(
         )
     if sandbox not in SANDBOXES:
         raise VariantError(
-            f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker (the local engine, "
-            "default) or k8s (Inspect's Kubernetes sandbox)"
+            f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker (Inspect's compose sandbox "
+            "on the local engine, default), docker-sdk (the same containers through the Docker "
+            "Engine API, faster) or k8s (Inspect's Kubernetes sandbox)"
         )
     variant = resolve_variant(persona, tools)
     loaded = load_family(family_dir)
@@ -157,7 +160,7 @@ def family_task(
                 f"{fixture.test_timeout} s) and Inspect allows scoring half the time limit; "
                 f"use -T time_limit={2 * grading_budget(fixture)} or more"
             )
-    if build_images and sandbox == "docker":  # a cluster pulls pushed images (evals images push)
+    if build_images and sandbox in LOCAL_SANDBOXES:  # a cluster pulls pushed images (evals images push)
         ensure_images(loaded, log=lambda m: print(m, file=sys.stderr, flush=True))
     register_fixtures(loaded)
     return Task(

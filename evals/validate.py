@@ -20,7 +20,7 @@ POLICIES = ("oracle", "noop")
 def run_validation(
     families: list[str] | None, persona: str = "none", tools: str = "minimal",
     log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, notes: list[str] | None = None,
-    epochs: int = 1,
+    epochs: int = 1, sandbox: str = "docker",
 ) -> list[dict[str, str]]:
     """Run both scripted policies on every fixture, `epochs` times each; one row per fixture.
     A policy's verdict is the one all its epochs agree on, else "flaky (k/n resolved)". When
@@ -34,7 +34,7 @@ def run_validation(
             solution_files(fixture, "reference")
         except SolutionError as ex:
             notes.append(f"{fixture.family}/{fixture.id}: reference solution unusable: {ex}")
-    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools) for family in chosen]
+    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools, sandbox=sandbox) for family in chosen]
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(
             tasks,

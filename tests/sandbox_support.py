@@ -1,10 +1,12 @@
-"""Real Docker sandboxes for tests, through Inspect's own docker provider (no mocks).
+"""Real Docker sandboxes for tests, through Inspect's docker provider or the project's docker-sdk
+one (no mocks).
 
 - ``build_image(context, repository)``: build a Dockerfile folder once, tagged with a hash of
   its contents, so repeated runs (and several test modules) reuse it.
-- ``docker_sandbox(image)``: start one sandbox from an image the way an eval does (task_init,
-  sample_init, Inspect's sandbox context), yield its default environment, and always tear it
-  down again (sample_cleanup, task_cleanup), leaving no container behind.
+- ``docker_sandbox(image, provider=...)``: start one sandbox from an image the way an eval does
+  (task_init, sample_init, Inspect's sandbox context), yield its default environment, and always
+  tear it down again (sample_cleanup, task_cleanup), leaving no container behind. ``provider`` is
+  Inspect's ``docker`` (compose) or the project's ``docker-sdk``: the same description for both.
 - ``sample_store()``: a fresh per-sample Store, as each sample of an eval gets.
 
 Async helpers are meant for anyio's pytest plugin (``@pytest.mark.anyio``); anyio runs async
@@ -26,6 +28,10 @@ from inspect_ai.util._sandbox.context import (
     sandbox_with_environments_context_var,
 )
 from inspect_ai.util._sandbox.docker.docker import DockerSandboxEnvironment
+
+from evals.docker_sdk import DockerSdkSandboxEnvironment
+
+PROVIDERS = {"docker": DockerSandboxEnvironment, "docker-sdk": DockerSdkSandboxEnvironment}
 from inspect_ai.util._store import init_subtask_store
 
 
@@ -75,28 +81,29 @@ def compose_config(image: str, workdir: str) -> ComposeConfig:
 
 @asynccontextmanager
 async def docker_sandbox(
-    image: str, *, workdir: str = "/repo", task_name: str = "tests"
+    image: str, *, workdir: str = "/repo", task_name: str = "tests", provider: str = "docker"
 ) -> AsyncIterator[SandboxEnvironment]:
     """A running sandbox of ``image`` installed as the current sample's default sandbox."""
     config = compose_config(image, workdir)
+    cls = PROVIDERS[provider]
     saved = (
         sandbox_environments_context_var.get(None),
         sandbox_with_environments_context_var.get(None),
         sandbox_default_context_var.get(None),
     )
-    await DockerSandboxEnvironment.task_init(task_name, config)
+    await cls.task_init(task_name, config)
     try:
         environments = await init_sandbox_environments_sample(
-            DockerSandboxEnvironment, task_name, config, files={}, setup=None, metadata={}
+            cls, task_name, config, files={}, setup=None, metadata={}
         )
         try:
             yield environments["default"]
         finally:
             await cleanup_sandbox_environments_sample(
-                "docker", task_name, config, environments, interrupted=False
+                provider, task_name, config, environments, interrupted=False
             )
     finally:
-        await DockerSandboxEnvironment.task_cleanup(task_name, config, cleanup=True)
+        await cls.task_cleanup(task_name, config, cleanup=True)
         for var, value in zip(
             (sandbox_environments_context_var, sandbox_with_environments_context_var,
              sandbox_default_context_var),

@@ -150,3 +150,18 @@ def test_anthropic_prices_carry_cache_prices(tmp_path):
     table = load_prices(extra)
     assert table["anthropic/claude-new"] == Price(2.0, 10.0, 2.5, 0.2)
     assert table["other/model"] == Price(2.0, 10.0, 0.0, 0.0)
+
+
+def test_a_log_with_scored_and_unscored_samples_reads(tmp_path):
+    """A sample with no score (its scorer never ran) next to scored ones in one log: it counts
+    as an infra failure, not as a crash of the whole report (it used to raise on pd.NA)."""
+    variant = SyntheticVariant("backend", "backend", "backend", np.array([1.0, 1.0, 1.0]))
+    [path] = write_synthetic_logs(tmp_path / "logs", [variant], epochs=1, seed=3)
+    log = read_eval_log(str(path))
+    log.samples[1].scores = None
+    write_eval_log(log, str(path))
+    samples = load_samples(tmp_path / "logs").samples.set_index("fixture")
+    assert list(samples.index) == ["fx0000", "fx0001", "fx0002"]
+    assert samples["scored"].tolist() == [True, False, True]
+    assert samples["infra"].tolist() == [False, True, False]
+    assert samples["resolved"].tolist() == [1.0, 0.0, 1.0]

@@ -1,8 +1,9 @@
 """The Claude Code tool set (evals/tools) against a real Docker sandbox.
 
 Tool calls go through Inspect's own ``execute_tools`` (schema validation, ToolError handling,
-output limits) into a container started by Inspect's docker provider: one container for the
-module, a fresh workspace directory and a fresh sample store for every test.
+output limits) into a container started by Inspect's docker provider, then by the project's
+docker-sdk provider: one container per provider, a fresh workspace directory and a fresh sample
+store for every test.
 """
 
 import base64
@@ -51,11 +52,12 @@ def workspace(item: pytest.Item) -> str:
     return "/repo/" + re.sub(r"[^A-Za-z0-9_]", "_", item.name)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["docker", "docker-sdk"])
 async def sandbox_env(
     sandbox_image: str, request: pytest.FixtureRequest
 ) -> AsyncIterator[SandboxEnvironment]:
-    async with docker_sandbox(sandbox_image, task_name="test-tools") as env:
+    """Every tool test runs on Inspect's docker sandbox and on the project's docker-sdk one."""
+    async with docker_sandbox(sandbox_image, task_name="test-tools", provider=request.param) as env:
         # one round trip for every test's workspace, rather than one per test
         roots = [workspace(item) for item in request.session.items
                  if item.module is request.module]

@@ -1,0 +1,148 @@
+"""Inspect's portable sandbox conformance checks, on Inspect's docker sandbox and on the
+project's docker-sdk provider, in the project's main sandbox image; plus what docker-sdk adds
+over them: the fixture description (limits, services, healthchecks, no egress) turned into
+containers, and nothing left behind.
+
+A check either provider cannot pass is listed in KNOWN_FAILURES with the reason; the lists are
+compared, so docker-sdk never fails a check Inspect's own sandbox passes.
+"""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from inspect_ai.util import SandboxEnvironment
+from inspect_ai.util._sandbox import self_check
+from inspect_ai.util._sandbox.self_check import *  # noqa: F403  (the checks, collected here)
+
+from evals.docker_sdk import PROVIDER, SandboxConfigError, container_specs, engine, remove_projects
+from evals.fixtures import load_family
+from evals.images import ensure_stack_image
+from evals.paths import ROOT
+from evals.sandbox import compose_config as fixture_compose_config
+from sandbox_support import compose_config, docker_sandbox
+
+pytestmark = [pytest.mark.docker, pytest.mark.anyio]
+
+KNOWN_FAILURES: dict[str, dict[str, str]] = {
+    # The sandbox's default user is root, whom file modes do not stop when writing.
+    "docker": {
+        "test_write_text_file_without_permissions": "root writes a read-only file",
+        "test_write_binary_file_without_permissions": "root writes a read-only file",
+    },
+}
+KNOWN_FAILURES[PROVIDER] = dict(KNOWN_FAILURES["docker"])  # no more, no fewer
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module", params=["docker", PROVIDER])
+async def provider_env(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, SandboxEnvironment]]:
+    image = ensure_stack_image("python-web")[0]
+    async with docker_sandbox(image, task_name="conformance", provider=request.param) as env:
+        yield request.param, env
+
+
+@pytest.fixture
+async def sandbox_env(provider_env: tuple[str, SandboxEnvironment], request: pytest.FixtureRequest) -> SandboxEnvironment:
+    provider, env = provider_env
+    reason = KNOWN_FAILURES[provider].get(request.node.originalname)
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+    return env
+
+
+def test_every_check_is_collected() -> None:
+    """The wildcard import brought Inspect's checks in (a renamed module would silently test nothing)."""
+    checks = [name for name in dir(self_check) if name.startswith("test_")]
+    assert len(checks) >= 40
+    assert all(name in globals() for name in checks)
+    assert set(KNOWN_FAILURES[PROVIDER]) <= set(KNOWN_FAILURES["docker"]) | set(checks)
+
+
+# --------------------------------------------------------------- the fixture description
+
+
+def postgres_fixture():
+    return next(f for f in load_family(ROOT / "tasks" / "db_optimize") if "postgres" in f.services)
+
+
+def test_the_description_becomes_engine_containers() -> None:
+    """Limits, the internal network, the service's alias and healthcheck: read from the same
+    ComposeConfig Inspect's docker sandbox is given."""
+    specs, network = container_specs(fixture_compose_config(postgres_fixture()))
+    names = [name for name, _ in specs]
+    assert names[0] == "default" and set(names) == {"default", "grader", "db"}
+    assert network == "sandbox"
+    body = dict(specs)
+    assert body["default"]["HostConfig"] == {"Init": True, "NanoCpus": 10**9, "Memory": 2 * 2**30,
+                                             "MemorySwap": 2 * 2**30, "PidsLimit": 512}  # fmt: skip
+    assert body["default"]["WorkingDir"] == "/repo"
+    assert any(e.startswith("DATABASE_URL=") and "@db:" in e for e in body["default"]["Env"])
+    assert "db" in body["db"]["_aliases"]
+    health = body["db"]["Healthcheck"]
+    assert health["Test"][:2] == ["CMD", "pg_isready"]
+    assert health["Interval"] == 10**9 and health["StartInterval"] == 2 * 10**8 and health["Retries"] == 60
+
+
+def test_an_unsupported_key_is_refused_not_ignored() -> None:
+    config = compose_config("python:3.12-slim", "/repo")
+    data = config.model_dump(by_alias=True, exclude_none=True)
+    data["services"]["default"]["volumes"] = ["/:/host"]
+    with pytest.raises(SandboxConfigError, match="volumes"):
+        container_specs(type(config).model_validate(data))
+
+
+@pytest.mark.anyio
+async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
+    """A PostgreSQL fixture on docker-sdk: the database is healthy and reachable by its alias from
+    the agent's container, nothing outside is, and cleanup removes containers and network."""
+    from evals.docker_sdk import DockerSdkSandboxEnvironment as Sdk
+
+    fixture = postgres_fixture()
+    config = fixture_compose_config(fixture)
+    envs = await Sdk.sample_init("conformance-pg", config, {})
+    project = envs["default"].project  # type: ignore[attr-defined]
+    try:
+        assert list(envs) == ["default", "grader", "db"]
+        query = ("import os, psycopg; url = os.environ['DATABASE_URL'].replace('+psycopg', ''); "
+                 "print(psycopg.connect(url, connect_timeout=5).execute('select 41 + 1').fetchone()[0])")  # fmt: skip
+        result = await envs["default"].exec(["python", "-c", query], timeout=60)
+        assert result.stdout.strip() == "42", result
+        outside = await envs["default"].exec(
+            ["python", "-c", "import socket; socket.create_connection(('1.1.1.1', 53), timeout=3)"], timeout=30
+        )
+        assert not outside.success and "unreachable" in outside.stderr.lower() + outside.stdout.lower(), outside
+        limits = await envs["default"].exec(["sh", "-c", "cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max "
+                                                   "/sys/fs/cgroup/pids/pids.max "
+                                                   "/sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null"])
+        assert limits.stdout.split() == ["512", str(2 * 2**30)], limits
+    finally:
+        await Sdk.sample_cleanup("conformance-pg", config, envs, interrupted=False)
+    api = engine()
+    assert api.containers(all=True, filters={"label": f"evals.sandbox={project}"}) == []
+    assert api.networks(filters={"label": f"evals.sandbox={project}"}) == []
+    assert remove_projects(project) == []
+
+
+async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
+    """The matrix's reaper (`reap_dead_sandboxes`) also finds docker-sdk sandboxes: one whose
+    containers have all exited (its run was killed) is removed, a running one is left alone."""
+    from evals.docker_engine import reap_dead_sandboxes
+    from evals.docker_sdk import DockerSdkSandboxEnvironment as Sdk
+
+    config = compose_config(ensure_stack_image("python-web")[0], "/repo")
+    dead = await Sdk.sample_init("conformance-reap", config, {})
+    live = await Sdk.sample_init("conformance-reap", config, {})
+    dead_project, live_project = dead["default"].project, live["default"].project  # type: ignore[attr-defined]
+    try:
+        engine().stop(dead["default"].container_id, timeout=0)  # type: ignore[attr-defined]
+        reaped = reap_dead_sandboxes()
+        assert dead_project in reaped and live_project not in reaped
+        assert engine().containers(all=True, filters={"label": f"evals.sandbox={dead_project}"}) == []
+        assert (await live["default"].exec(["true"])).success
+    finally:
+        await Sdk.sample_cleanup("conformance-reap", config, live, interrupted=False)
+        await Sdk.sample_cleanup("conformance-reap", config, dead, interrupted=False)
