@@ -221,12 +221,14 @@ def create_sandbox(project: str, config: ComposeConfig) -> tuple[dict[str, str],
             )  # fmt: skip
             networking = (api.create_networking_config({net_name: api.create_endpoint_config(aliases=aliases)})
                           if aliases is not None and net_name else None)  # fmt: skip
-            created = api.create_container(
-                body["Image"], command=body["Cmd"], working_dir=body["WorkingDir"] or None,
+            create = api.create_container_config(
+                body["Image"], body["Cmd"], working_dir=body["WorkingDir"] or None,
                 environment=body["Env"], hostname=body.get("Hostname"), labels=labels | {f"{LABEL}.service": name},
-                host_config=host, networking_config=networking, healthcheck=body.get("Healthcheck"),
-                name=f"{project}-{name}",
+                host_config=host, networking_config=networking,
             )  # fmt: skip
+            if "Healthcheck" in body:  # as is: the SDK's Healthcheck type would drop StartInterval
+                create["Healthcheck"] = body["Healthcheck"]
+            created = api.create_container_from_config(create, name=f"{project}-{name}")
             ids[name] = created["Id"]
             _LIVE[project].append(created["Id"])
         for name, _ in specs:

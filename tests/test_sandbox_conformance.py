@@ -115,6 +115,8 @@ async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
             ["python", "-c", "import socket; socket.create_connection(('1.1.1.1', 53), timeout=3)"], timeout=30
         )
         assert not outside.success and "unreachable" in outside.stderr.lower() + outside.stdout.lower(), outside
+        health = engine().inspect_container(envs["db"].container_id)["Config"]["Healthcheck"]  # type: ignore[attr-defined]
+        assert health["StartInterval"] == 2 * 10**8 and health["Interval"] == 10**9, health  # as described
         limits = await envs["default"].exec(["sh", "-c", "cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max "
                                                    "/sys/fs/cgroup/pids/pids.max "
                                                    "/sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null"])
