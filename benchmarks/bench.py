@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 from evals.fixtures import load_all, load_fixture  # noqa: E402
 from evals.images import ensure_images, fixture_image_tag  # noqa: E402
 from evals.paths import TASKS_DIR  # noqa: E402
-from evals.sandbox import compose_config, duration_seconds  # noqa: E402
+from evals.docker_sdk import container_specs, create_body  # noqa: E402
+from evals.sandbox import compose_config  # noqa: E402
 from evals.synthetic import SyntheticVariant, fixture_probabilities, write_synthetic_logs  # noqa: E402
 
 ONE_CONTAINER = TASKS_DIR / "db_optimize" / "fixtures" / "n_plus_one_orders"
@@ -135,63 +136,33 @@ async def inspect_lifecycle(fixture_dir: Path, runs: int, provider: str = "docke
 
 
 def sdk_lifecycle(fixture_dir: Path, runs: int) -> list[float]:
-    """The floor: the same containers (agent, grader, services) and network, through the SDK."""
-    client = docker.from_env()
-    compose = compose_config(load_fixture(fixture_dir)).model_dump(exclude_none=True, by_alias=True)
-    services: dict[str, dict[str, Any]] = compose["services"]
+    """The floor: the same containers (agent, grader, services) and network, from the same
+    create bodies `docker-sdk` sends (limits, aliases, healthchecks), posted with the SDK's
+    low-level client and nothing else: created, started, waited healthy, removed."""
+    api = docker.from_env().api
+    specs, network = container_specs(compose_config(load_fixture(fixture_dir)))
     times = []
     for run in range(runs):
         started = time.perf_counter()
-        network = None
-        if "networks" in compose:
-            network = client.networks.create(f"bench-floor-{os.getpid()}-{run}", internal=True)
-        containers = []
+        net = f"bench-floor-{os.getpid()}-{run}" if network else None
+        if net:
+            api.create_network(net, internal=True)
+        ids = []
         try:
-            for name, spec in services.items():
-                kwargs: dict[str, Any] = {
-                    "command": spec.get("command"),
-                    "detach": True,
-                    "init": spec.get("init"),
-                    "working_dir": spec.get("working_dir"),
-                    "environment": spec.get("environment"),
-                    "mem_limit": spec.get("mem_limit"),
-                    "pids_limit": spec.get("pids_limit"),
-                    "nano_cpus": int(float(spec["cpus"]) * 1e9) if spec.get("cpus") else None,
-                }
-                if network is not None:
-                    kwargs["network"] = network.name
-                else:
-                    kwargs["network_mode"] = "none"
-                if "healthcheck" in spec:
-                    check = spec["healthcheck"]
-                    kwargs["healthcheck"] = {
-                        "test": check["test"], "interval": _ns(check.get("interval", "1s")),
-                        "timeout": _ns(check.get("timeout", "5s")), "retries": check.get("retries", 30),
-                        "start_period": _ns(check.get("start_period", "0s")),
-                    }
-                container = client.containers.create(
-                    spec["image"], **{k: v for k, v in kwargs.items() if v is not None})
-                containers.append(container)
-                container.start()
-            for container in containers:  # like `compose up --wait`: services healthy
-                while True:
-                    container.reload()
-                    health = container.attrs["State"].get("Health")
-                    if health is None or health["Status"] == "healthy":
-                        break
+            for _, spec in specs:
+                ids.append(api.create_container_from_config(create_body(spec, net, {}))["Id"])
+                api.start(ids[-1])
+            for container in ids:  # like `compose up --wait`: services healthy
+                while (api.inspect_container(container)["State"].get("Health") or {}).get("Status",
+                                                                                         "healthy") != "healthy":
                     time.sleep(0.1)
         finally:
-            for container in containers:
-                container.remove(force=True)
-            if network is not None:
-                network.remove()
+            for container in ids:
+                api.remove_container(container, force=True)
+            if net:
+                api.remove_network(net)
         times.append(time.perf_counter() - started)
     return times
-
-
-def _ns(duration: str | int | float) -> int:
-    """Compose durations ('1s', '500ms', 2) in nanoseconds, as the SDK's healthcheck wants."""
-    return int(duration_seconds(duration) * 1e9)
 
 
 # ----------------------------------------------------------------------------- 2. exec

@@ -113,11 +113,13 @@ def healthcheck(spec: dict[str, Any]) -> dict[str, Any]:
 
 def container_specs(config: ComposeConfig) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
     """The compose description as (service name, Engine API create body) pairs, the default
-    service first, and the name of the one internal network (None without one). Pure: no engine."""
+    service first, and the name of the one internal network (None without one). Pure: no engine.
+    A body lacks only what depends on the sample (network name, labels; see `create_body`)."""
     data = config.model_dump(by_alias=True, exclude_none=True)
     networks = data.get("networks") or {}
-    if len(networks) > 1 or any(set(n or {}) - {"internal"} for n in networks.values()):
-        raise SandboxConfigError(f"{PROVIDER}: only one network with 'internal' is supported, got {networks}")
+    if len(networks) > 1 or any((n or {}) != {"internal": True} for n in networks.values()):
+        raise SandboxConfigError(f"{PROVIDER}: only one network, with 'internal: true' (no egress), "
+                                 f"is supported; got {networks}")  # fmt: skip
     network = next(iter(networks), None)
     specs = []
     for name, service in (data.get("services") or {}).items():
@@ -131,13 +133,16 @@ def container_specs(config: ComposeConfig) -> tuple[list[tuple[str, dict[str, An
             "MemorySwap": parse_bytes(service["memswap_limit"]) if "memswap_limit" in service else 0,
             "PidsLimit": int(service["pids_limit"]) if "pids_limit" in service else 0,
         }
+        host = {key: value for key, value in host.items() if value}  # unset: the engine's default
         body: dict[str, Any] = {
             "Image": service["image"],
-            "Cmd": _command(service.get("command")),
-            "WorkingDir": service.get("working_dir", ""),
             "Env": [f"{k}={v}" for k, v in (service.get("environment") or {}).items()],
             "HostConfig": host,
         }
+        if "command" in service:
+            body["Cmd"] = _command(service["command"])
+        if service.get("working_dir"):
+            body["WorkingDir"] = service["working_dir"]
         if "hostname" in service:
             body["Hostname"] = service["hostname"]
         if "healthcheck" in service:
@@ -163,6 +168,18 @@ def container_specs(config: ComposeConfig) -> tuple[list[tuple[str, dict[str, An
 
 
 # ------------------------------------------------------------------------------ lifecycle (sync)
+
+
+def create_body(spec: dict[str, Any], network: str | None, labels: dict[str, str]) -> dict[str, Any]:
+    """One `container_specs` body made whole for a sample: joined to the sample's network under
+    the service's aliases (unless the description set `network_mode`), labelled. The healthcheck
+    goes in as is: the SDK's `Healthcheck` type would drop `StartInterval`."""
+    body = {key: value for key, value in spec.items() if not key.startswith("_")}
+    body["HostConfig"] = {"NetworkMode": network or "none", **spec["HostConfig"]}
+    body["Labels"] = labels
+    if network and "_aliases" in spec:
+        body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": spec["_aliases"]}}}
+    return body
 
 
 def _wait_healthy(api: Any, container: str, name: str) -> None:
@@ -210,24 +227,8 @@ def create_sandbox(project: str, config: ComposeConfig) -> tuple[dict[str, str],
     try:
         if net_name:
             api.create_network(net_name, driver="bridge", internal=True, labels=labels)
-        for name, body in specs:
-            body = dict(body)
-            aliases = body.pop("_aliases", None)
-            host = api.create_host_config(
-                init=body["HostConfig"]["Init"] or None, nano_cpus=body["HostConfig"]["NanoCpus"] or None,
-                mem_limit=body["HostConfig"]["Memory"] or None, memswap_limit=body["HostConfig"]["MemorySwap"] or None,
-                pids_limit=body["HostConfig"]["PidsLimit"] or None,
-                network_mode=body["HostConfig"].get("NetworkMode") or net_name,
-            )  # fmt: skip
-            networking = (api.create_networking_config({net_name: api.create_endpoint_config(aliases=aliases)})
-                          if aliases is not None and net_name else None)  # fmt: skip
-            create = api.create_container_config(
-                body["Image"], body["Cmd"], working_dir=body["WorkingDir"] or None,
-                environment=body["Env"], hostname=body.get("Hostname"), labels=labels | {f"{LABEL}.service": name},
-                host_config=host, networking_config=networking,
-            )  # fmt: skip
-            if "Healthcheck" in body:  # as is: the SDK's Healthcheck type would drop StartInterval
-                create["Healthcheck"] = body["Healthcheck"]
+        for name, spec in specs:
+            create = create_body(spec, net_name, labels | {f"{LABEL}.service": name})
             created = api.create_container_from_config(create, name=f"{project}-{name}")
             ids[name] = created["Id"]
             _LIVE[project].append(created["Id"])
@@ -239,7 +240,7 @@ def create_sandbox(project: str, config: ComposeConfig) -> tuple[dict[str, str],
     except BaseException:
         _remove(api, project, list(ids.values()), net_name)
         raise
-    workdirs = {name: body["WorkingDir"] or "/" for name, body in specs}
+    workdirs = {name: body.get("WorkingDir") or "/" for name, body in specs}
     return ids, net_name, workdirs
 
 
@@ -260,7 +261,7 @@ def _exec_sync(
     sock = api.exec_start(exec_id, socket=True)
     raw: socket.socket = getattr(sock, "_sock", sock)
     raw.settimeout(host_timeout)
-    writer = None
+    writer: threading.Thread | None = None
     if input is not None:
 
         def feed() -> None:
@@ -288,6 +289,8 @@ def _exec_sync(
             raw.close()
         except OSError:
             pass
+        if writer is not None:  # a closed socket ends a send the command never read
+            writer.join(timeout=5)
     if over:
         return -1, bytes(out), bytes(err), True
     code = None

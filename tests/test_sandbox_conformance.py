@@ -14,7 +14,7 @@ from inspect_ai.util import SandboxEnvironment
 from inspect_ai.util._sandbox import self_check
 from inspect_ai.util._sandbox.self_check import *  # noqa: F403  (the checks, collected here)
 
-from evals.docker_sdk import PROVIDER, SandboxConfigError, container_specs, engine, remove_projects
+from evals.docker_sdk import PROVIDER, SandboxConfigError, container_specs, create_body, engine, remove_projects
 from evals.fixtures import load_family
 from evals.images import ensure_stack_image
 from evals.paths import ROOT
@@ -87,11 +87,30 @@ def test_the_description_becomes_engine_containers() -> None:
     assert health["Interval"] == 10**9 and health["StartInterval"] == 2 * 10**8 and health["Retries"] == 60
 
 
+def test_a_sample_body_joins_its_network_by_alias_or_stays_off_it() -> None:
+    specs, _ = container_specs(fixture_compose_config(postgres_fixture()))
+    db = create_body(dict(specs)["db"], "p_sandbox", {"evals.sandbox": "p"})
+    assert db["HostConfig"]["NetworkMode"] == "p_sandbox" and db["Labels"] == {"evals.sandbox": "p"}
+    assert "db" in db["NetworkingConfig"]["EndpointsConfig"]["p_sandbox"]["Aliases"]
+    assert not any(key.startswith("_") for key in db)
+    [(_, alone)], network = container_specs(compose_config("python:3.12-slim", "/repo"))
+    assert network is None
+    assert create_body(alone, None, {})["HostConfig"]["NetworkMode"] == "none"
+
+
 def test_an_unsupported_key_is_refused_not_ignored() -> None:
     config = compose_config("python:3.12-slim", "/repo")
     data = config.model_dump(by_alias=True, exclude_none=True)
     data["services"]["default"]["volumes"] = ["/:/host"]
     with pytest.raises(SandboxConfigError, match="volumes"):
+        container_specs(type(config).model_validate(data))
+
+
+def test_a_network_with_egress_is_refused_not_made_internal() -> None:
+    config = fixture_compose_config(postgres_fixture())
+    data = config.model_dump(by_alias=True, exclude_none=True)
+    data["networks"] = {name: {"internal": False} for name in data["networks"]}
+    with pytest.raises(SandboxConfigError, match="internal"):
         container_specs(type(config).model_validate(data))
 
 
