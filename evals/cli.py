@@ -211,8 +211,8 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
               help="Folder of task families (default: the project's tasks/).")
 @click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
               help="Run each policy this many times per fixture; any disagreement is 'flaky'.")
-@click.option("--sandbox", type=click.Choice(["docker", "docker-sdk"]), default="docker", show_default=True,
-              help="Sandbox provider: Inspect's compose sandbox, or the same containers through the Engine API.")
+@click.option("--sandbox", type=click.Choice(["docker-sdk", "docker"]), default="docker-sdk", show_default=True,
+              help="Sandbox provider: the fixture's containers through the Engine API, or Inspect's compose sandbox.")
 @friendly
 def validate(
     families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,

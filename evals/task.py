@@ -2,9 +2,9 @@
 
 The variant is chosen with task parameters: `persona=<name>|none` and
 `tools=<persona name>|minimal|all` (default: the persona's own tools; `minimal` for `none`).
-Where the sandboxes run is `sandbox=docker` (default: Inspect's compose sandbox on the local
-engine), `sandbox=docker-sdk` (the same containers through the Engine API, see evals.docker_sdk)
-or `sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
+Where the sandboxes run is `sandbox=docker-sdk` (default: the local engine through its API, see
+evals.docker_sdk), `sandbox=docker` (Inspect's compose sandbox: the same containers from the same
+description) or `sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
 """
 
 from __future__ import annotations
@@ -94,9 +94,11 @@ def resolve_variant(
 
 SANDBOXES = ("docker", "docker-sdk", "k8s")
 LOCAL_SANDBOXES = ("docker", "docker-sdk")
+DEFAULT_SANDBOX = "docker-sdk"
+"""The same containers as Inspect's `docker` (one description), without a CLI process per step."""
 
 
-def fixture_sample(fixture: Fixture, sandbox: str = "docker") -> Sample:
+def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:
     if sandbox == "k8s":
         from .k8s import k8s_sandbox_spec  # imports inspect-k8s-sandbox only when used
 
@@ -125,7 +127,7 @@ def family_task(
     token_limit: int = DEFAULT_TOKEN_LIMIT,
     time_limit: int = DEFAULT_TIME_LIMIT,
     build_images: bool = True,
-    sandbox: str = "docker",
+    sandbox: str = DEFAULT_SANDBOX,
     **unknown: object,
 ) -> Task:
     """The Task for a family: every fixture (or the chosen ones) for one persona variant."""
@@ -137,9 +139,9 @@ def family_task(
         )
     if sandbox not in SANDBOXES:
         raise VariantError(
-            f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker (Inspect's compose sandbox "
-            "on the local engine, default), docker-sdk (the same containers through the Docker "
-            "Engine API, faster) or k8s (Inspect's Kubernetes sandbox)"
+            f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker-sdk (default: the fixture's "
+            "containers through the Docker Engine API), docker (Inspect's compose sandbox, the same "
+            "containers) or k8s (Inspect's Kubernetes sandbox)"
         )
     variant = resolve_variant(persona, tools)
     loaded = load_family(family_dir)

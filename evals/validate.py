@@ -12,7 +12,7 @@ from .fixtures import family_names, load_all
 from .paths import TASKS_DIR
 from .replay import SolutionError, solution_files
 from .results import sample_results
-from .task import family_task
+from .task import DEFAULT_SANDBOX, family_task
 
 POLICIES = ("oracle", "noop")
 
@@ -20,7 +20,7 @@ POLICIES = ("oracle", "noop")
 def run_validation(
     families: list[str] | None, persona: str = "none", tools: str = "minimal",
     log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, notes: list[str] | None = None,
-    epochs: int = 1, sandbox: str = "docker",
+    epochs: int = 1, sandbox: str = DEFAULT_SANDBOX,
 ) -> list[dict[str, str]]:
     """Run both scripted policies on every fixture, `epochs` times each; one row per fixture.
     A policy's verdict is the one all its epochs agree on, else "flaky (k/n resolved)". When

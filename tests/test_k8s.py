@@ -204,16 +204,20 @@ def test_family_loads_with_sandbox_k8s(family, monkeypatch):
         assert values["services"]["default"]["image"].startswith("evals-fixture/")
 
 
-def test_docker_stays_the_default_and_explicit_docker_works():
+def test_local_providers_read_the_same_description_and_docker_sdk_is_the_default():
     from inspect_ai.util import ComposeConfig
 
     family = TASKS_DIR / "caching"
-    for kwargs in ({}, {"sandbox": "docker"}):
+    configs = {}
+    for kwargs, provider in (({}, "docker-sdk"), ({"sandbox": "docker-sdk"}, "docker-sdk"),
+                             ({"sandbox": "docker"}, "docker")):  # fmt: skip
         task = family_task(family, build_images=False, **kwargs)
-        assert task.metadata["sandbox"] == "docker"
+        assert task.metadata["sandbox"] == provider
         for sample in task.dataset:
-            assert sample.sandbox.type == "docker"
+            assert sample.sandbox.type == provider
             assert isinstance(sample.sandbox.config, ComposeConfig)
+            configs.setdefault(sample.id, []).append(sample.sandbox.config)
+    assert all(len(c) == 3 and c[0] == c[1] == c[2] for c in configs.values())
 
 
 def test_unknown_sandbox_is_one_sentence():
