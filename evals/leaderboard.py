@@ -244,7 +244,8 @@ def charts(report: Report) -> dict[str, bytes]:
         fig, ax = plt.subplots(figsize=(max(6, len(o) * 1.1), 4))
         rate = o["rate"].to_numpy() * 100
         err = np.vstack([rate - o["ci_low"].to_numpy() * 100, o["ci_high"].to_numpy() * 100 - rate])
-        ax.bar(range(len(o)), rate, yerr=np.nan_to_num(err), capsize=4, color="#4C72B0")
+        # a bound equal to the rate can land a rounding error on the wrong side of it (Wilson at 1)
+        ax.bar(range(len(o)), rate, yerr=np.clip(np.nan_to_num(err), 0, None), capsize=4, color="#4C72B0")
         ax.set_xticks(range(len(o)), labels, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("resolved (%) with 95% CI")
         ax.set_ylim(0, 105)

@@ -165,3 +165,17 @@ def test_a_log_with_scored_and_unscored_samples_reads(tmp_path):
     assert samples["scored"].tolist() == [True, False, True]
     assert samples["infra"].tolist() == [False, True, False]
     assert samples["resolved"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_a_variant_resolving_everything_is_charted(tmp_path):
+    """At a rate of 1 the Wilson upper bound is 1 only up to rounding: the chart's error bar must
+    not come out negative (matplotlib refuses it, which crashed `evals leaderboard`)."""
+    write_synthetic_logs(tmp_path / "logs", [
+        SyntheticVariant("backend", "backend", "backend", np.full(12, 1.0)),
+        SyntheticVariant("backend-developer", "backend-developer", "backend-developer", np.full(12, 0.0)),
+    ], epochs=1, seed=2, infra_rate=0.0)  # fmt: skip
+    data = load_samples(tmp_path / "logs")
+    report = build_report(data.samples, load_personas(PERSONAS_DIR))
+    assert report.overall.set_index("variant").loc["backend", "rate"] == 1.0
+    written = write_report(report, tmp_path / "out")
+    assert (tmp_path / "out" / "resolved_rate.png") in written
