@@ -64,12 +64,19 @@ SANDBOX_PROJECT_PREFIX = "inspect-"
 _DEAD = {"exited", "dead"}
 
 
+def sandbox_is_dead(states: list[str]) -> bool:
+    """Whether a sandbox's containers (their engine states) belong to no live sample: none is
+    running, paused or restarting, and at least one has exited. `created` alone is a sample
+    being set up; `created` next to `exited` is one whose engine died between create and start."""
+    return any(state in _DEAD for state in states) and all(state in _DEAD | {"created"} for state in states)
+
+
 def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age_s: int = 600) -> list[str]:
     """Remove sandboxes nobody will clean up: compose projects (and docker-sdk sandboxes) whose containers have all exited
     (their run died with the engine, or was killed before Inspect's own cleanup), and their
     networks; also networks of such projects left with no container for a while. A project
-    with any container created, running or paused belongs to a live sample and is left alone.
-    Returns the projects removed."""
+    with a container running or paused, or with only created ones, belongs to a live sample
+    and is left alone (`sandbox_is_dead`). Returns the projects removed."""
     import datetime as dt
     from collections import defaultdict
 
@@ -86,7 +93,7 @@ def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age
             projects[name].append(container)
     reaped = []
     for name, containers in projects.items():
-        if all(c.get("State") in _DEAD for c in containers):
+        if sandbox_is_dead([c.get("State", "") for c in containers]):
             for container in containers:
                 try:
                     client.api.remove_container(container["Id"], force=True)

@@ -479,8 +479,10 @@ def _compose(config: SandboxEnvironmentConfigType | None) -> ComposeConfig:
 
 def remove_projects(project: str | None = None, only_dead: bool = False) -> list[str]:
     """Remove this provider's containers and networks (one project, or all of them); with
-    `only_dead`, only projects whose containers have all exited. Returns the projects removed."""
+    `only_dead`, only projects no live sample owns (`sandbox_is_dead`). Returns the projects removed."""
     from collections import defaultdict
+
+    from .docker_engine import sandbox_is_dead
 
     import docker.errors
 
@@ -491,7 +493,7 @@ def remove_projects(project: str | None = None, only_dead: bool = False) -> list
         projects[container["Labels"][LABEL]].append(container)
     removed = []
     for name, containers in projects.items():
-        if only_dead and any(c["State"] not in ("exited", "dead") for c in containers):
+        if only_dead and not sandbox_is_dead([c["State"] for c in containers]):
             continue
         try:
             networks = {n["Name"] for n in api.networks(filters={"label": f"{LABEL}={name}"})}
