@@ -72,7 +72,7 @@ def sandbox_is_dead(states: list[str]) -> bool:
 
 
 def reap_dead_sandboxes(prefix: str = SANDBOX_PROJECT_PREFIX, orphan_network_age_s: int = 600) -> list[str]:
-    """Remove sandboxes nobody will clean up: compose projects (and docker-sdk sandboxes) whose containers have all exited
+    """Remove sandboxes nobody will clean up: compose projects (and docker-sdk sandboxes) whose containers have stopped
     (their run died with the engine, or was killed before Inspect's own cleanup), and their
     networks; also networks of such projects left with no container for a while. A project
     with a container running or paused, or with only created ones, belongs to a live sample

@@ -158,18 +158,17 @@ async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
     dead = await Sdk.sample_init("conformance-reap", config, {})
     live = await Sdk.sample_init("conformance-reap", config, {})
     dead_project, live_project = dead["default"].project, live["default"].project  # type: ignore[attr-defined]
-    # the engine died between create and start: one container exited, one never started
-    half = f"{dead_project}-half"
+    half, setting_up = f"{dead_project}-half", f"{dead_project}-setup"
     [(_, spec)], _ = container_specs(config)
-    made = [engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": half}),
-                                                  name=f"{half}-{n}")["Id"] for n in ("default", "grader")]  # fmt: skip
-    engine().start(made[0])
-    engine().stop(made[0], timeout=0)
-    # a sample being set up (created, not yet started) is live
-    setting_up = f"{dead_project}-setup"
-    engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": setting_up}),
-                                          name=f"{setting_up}-default")  # fmt: skip
     try:
+        # the engine died between create and start: one container exited, one never started
+        made = [engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": half}),
+                                                      name=f"{half}-{n}")["Id"] for n in ("default", "grader")]  # fmt: skip
+        engine().start(made[0])
+        engine().stop(made[0], timeout=0)
+        # a sample being set up (created, not yet started) is live
+        engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": setting_up}),
+                                              name=f"{setting_up}-default")  # fmt: skip
         engine().stop(dead["default"].container_id, timeout=0)  # type: ignore[attr-defined]
         reaped = reap_dead_sandboxes()
         assert dead_project in reaped and half in reaped
@@ -177,7 +176,8 @@ async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
         for project in (dead_project, half):
             assert engine().containers(all=True, filters={"label": f"evals.sandbox={project}"}) == []
         assert (await live["default"].exec(["true"])).success
-    finally:
-        remove_projects(setting_up)
+    finally:  # whatever the assertions found, nothing of this test is left on the engine
+        for project in (half, setting_up):
+            remove_projects(project)
         await Sdk.sample_cleanup("conformance-reap", config, live, interrupted=False)
         await Sdk.sample_cleanup("conformance-reap", config, dead, interrupted=False)
