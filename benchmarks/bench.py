@@ -11,7 +11,8 @@ Every figure is a ratio against something measured in the same run on the same m
 - throughput: one fixture × 8 epochs with the scripted no-op model at 1, 2, 4, 8 samples at once
   (agent, hidden tests and teardown included), on `--sandbox` (default docker-sdk);
 - image cache: a rebuild of every fixture image with nothing changed (and, with --cold, a cold
-  build of every image after removing them);
+  build after removing every stack and fixture image and BuildKit's cache; the base OS image and
+  the host's wheel cache are kept);
 - `evals leaderboard` on synthetic logs of 1k / 10k / 50k samples: wall time and peak memory;
 - with --validation: `evals validate` over every fixture (oracle and no-op), warm.
 
@@ -44,8 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evals.fixtures import load_all, load_fixture  # noqa: E402
-from evals.images import ensure_images, fixture_image_tag  # noqa: E402
+from evals.images import ensure_images, fixture_image_tag, service_images, stack_image_tag  # noqa: E402
 from evals.paths import TASKS_DIR  # noqa: E402
+from evals.providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES  # noqa: E402
 from evals.docker_sdk import container_specs, create_body  # noqa: E402
 from evals.sandbox import compose_config  # noqa: E402
 from evals.synthetic import SyntheticVariant, fixture_probabilities, write_synthetic_logs  # noqa: E402
@@ -235,12 +237,16 @@ def image_rebuild(cold: bool) -> dict[str, float]:
     fixtures = load_all()
     out = {}
     if cold:
+        # fixture and stack images and BuildKit's cache go; the base OS image and the host's
+        # wheel cache stay (they come from Debian's and PyPI's mirrors, not from this harness)
         client = docker.from_env()
-        for tag in {fixture_image_tag(f) for f in fixtures}:
+        stacks = {stack_image_tag(name) for f in fixtures for name in {f.image, *service_images(f)}}
+        for tag in {fixture_image_tag(f) for f in fixtures} | stacks:
             try:
                 client.images.remove(tag, force=True)
             except docker.errors.ImageNotFound:
                 pass
+        client.api.prune_builds(all=True)
         started = time.perf_counter()
         ensure_images(fixtures, log=lambda _m: None)
         out["cold_fixture_images_s"] = time.perf_counter() - started
@@ -326,7 +332,7 @@ def markdown(results: dict[str, Any]) -> str:
                      f"{img['images']} images, {img['rebuilt']} rebuilt", "", "< 5 s",
                      verdict(img["rebuild_no_change_s"], TARGETS["rebuild_no_change_s"])))
         if "cold_fixture_images_s" in img:
-            rows.append(("image build, cold (fixture images)", f"{img['cold_fixture_images_s']:.1f} s", "", "", "", ""))
+            rows.append(("image build, cold (stack and fixture images, no build cache)", f"{img['cold_fixture_images_s']:.1f} s", "", "", "", ""))
     for size, row in results.get("leaderboard", {}).items():
         last = size == max(results["leaderboard"], key=int)
         rows.append((f"leaderboard, {row['samples']:,} samples", f"{row['seconds']:.2f} s",
@@ -355,7 +361,7 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true", help="also remove and rebuild every fixture image")
     parser.add_argument("--validation", action="store_true", help="also time `evals validate` (about 12 min)")
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: throughput,images,leaderboard")
-    parser.add_argument("--sandbox", choices=["docker", "docker-sdk"], default="docker-sdk",
+    parser.add_argument("--sandbox", choices=LOCAL_SANDBOXES, default=DEFAULT_SANDBOX,
                         help="sandbox provider for the throughput and validation runs")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
     args = parser.parse_args()

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import HarnessError
+from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
 
 F = TypeVar("F", bound=Callable[..., Any])
 # outside a terminal (CI logs, pipes) keep rows on one line instead of rich's 80 columns
@@ -211,8 +212,8 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
               help="Folder of task families (default: the project's tasks/).")
 @click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
               help="Run each policy this many times per fixture; any disagreement is 'flaky'.")
-@click.option("--sandbox", type=click.Choice(["docker-sdk", "docker"]), default="docker-sdk", show_default=True,
-              help="Sandbox provider: the fixture's containers through the Engine API, or Inspect's compose sandbox.")
+@click.option("--sandbox", type=click.Choice(LOCAL_SANDBOXES), default=DEFAULT_SANDBOX, show_default=True,
+              help="Sandbox provider: docker is Inspect's compose sandbox, docker-sdk the same containers through the Engine API.")
 @friendly
 def validate(
     families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,

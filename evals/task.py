@@ -23,6 +23,7 @@ from .fixtures import WORKDIR, Fixture, load_family
 from .images import ensure_images
 from .paths import PERSONAS_DIR
 from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_persona, load_personas
+from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES, SANDBOXES
 from .replay import register_fixtures
 from .sandbox import sandbox_spec
 from .scorer import grading_budget, hidden_tests
@@ -92,10 +93,6 @@ def resolve_variant(
     return Variant(chosen, tuple(names), tools_from)
 
 
-SANDBOXES = ("docker", "docker-sdk", "k8s")
-LOCAL_SANDBOXES = ("docker", "docker-sdk")
-DEFAULT_SANDBOX = "docker-sdk"
-"""The same containers as Inspect's `docker` (one description), without a CLI process per step."""
 
 
 def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:

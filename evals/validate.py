@@ -12,7 +12,8 @@ from .fixtures import family_names, load_all
 from .paths import TASKS_DIR
 from .replay import SolutionError, solution_files
 from .results import sample_results
-from .task import DEFAULT_SANDBOX, family_task
+from .providers import DEFAULT_SANDBOX
+from .task import family_task
 
 POLICIES = ("oracle", "noop")
 
