@@ -334,8 +334,11 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None) 
     from .prices import load_prices
 
     started = time.perf_counter()
-    with err.status("reading logs..."):
-        data = load_samples(list(log_dirs), load_prices(prices))
+    # no spinner while the logs are read: Inspect forks reader processes, and a fork taken while
+    # the spinner's thread holds the terminal's lock would leave that lock held in the child
+    err.print("reading logs ...", highlight=False)
+    data = load_samples(list(log_dirs), load_prices(prices))
+    with err.status("writing the report..."):
         report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped)
         written = write_report(report, out_dir)
     for line in data.skipped:
