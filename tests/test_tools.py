@@ -261,13 +261,19 @@ def test_wrapper_header_must_carry_the_marker() -> None:
         parse_wrapper_output(f"m2 0 1 0 0 - {cwd}\nout", "m1")
 
 
-def test_only_a_timeout_that_could_not_fork_counts_as_not_started() -> None:
+def test_only_a_command_that_never_started_counts_as_not_started() -> None:
     """Only then is the command run again (after clearing the sandbox): nothing of it ran."""
     error = "/usr/bin/timeout: fork system call failed: Resource temporarily unavailable"
     assert not_started(125, error + "\n") and not_started(125, "timeout: fork system call failed: Resource temporarily unavailable")
     assert not not_started(1, error)  # another exit code: something else failed
     assert not not_started(125, "some output of the command\n" + error)  # the command did run
     assert not not_started(125, "timeout: failed to run command 'x': No such file or directory")
+    # the engine could not start the exec'd process (seen at a fork bomb's pid limit)
+    oci = ("OCI runtime exec failed: exec failed: unable to start container process: "
+           "read init-p: connection reset by peer: unknown")
+    assert not_started(126, oci + "\n")
+    assert not not_started(126, "bash: ./run.sh: Permission denied")  # 126 from the command itself
+    assert not not_started(126, "output of the command\n" + oci)
 
 
 # ---------------------------------------------------------------- Read

@@ -229,14 +229,21 @@ class _SandboxWedged(Exception):
 
 class _NotStarted(Exception):
     """`timeout` (ours or the one Inspect wraps every exec in) could not fork the command's
-    shell: nothing of the command ran, so running it again repeats nothing."""
+    shell, or the engine could not start it: nothing of the command ran, so running it again
+    repeats nothing."""
 
 
 def not_started(exit_code: int, text: str) -> bool:
-    """Whether an exec's exit code and output say `timeout` could not fork its child: its one
-    line of error is all there is (a command's own output means the command did run)."""
+    """Whether an exec's exit code and output say nothing of the command ran: `timeout` could not
+    fork its child (125), or the engine could not start the exec'd process in the container at
+    all (126, "OCI runtime exec failed": the pid limit reached before the runtime's init forked).
+    That one line of error is all there is: a command's own output means the command did run."""
     text = text.strip()
-    return exit_code == 125 and "\n" not in text and text.endswith("fork system call failed: Resource temporarily unavailable")
+    if "\n" in text:
+        return False
+    if exit_code == 125:
+        return text.endswith("fork system call failed: Resource temporarily unavailable")
+    return exit_code == 126 and text.startswith("OCI runtime exec failed") and "unable to start container process" in text
 
 
 async def _run_once(command: str, workdir: str, secs: float) -> "tuple[BashRun, bool]":
