@@ -93,8 +93,6 @@ def resolve_variant(
     return Variant(chosen, tuple(names), tools_from)
 
 
-
-
 def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:
     if sandbox == "k8s":
         from .k8s import k8s_sandbox_spec  # imports inspect-k8s-sandbox only when used
