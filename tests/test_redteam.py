@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai import task_with
+from inspect_ai.model import get_model
 
 from evals.cheats import CHEATS, cheat_steps
 from evals.errors import HarnessError
@@ -26,6 +27,8 @@ from evals.task import family_task
 TOY = Path(__file__).parent / "data" / "families" / "toy"
 #: extra (family, fixture, cheat) runs where a strategy has a real target beyond the first fixture
 TARGETED = [("db_optimize", "missing_index_lookup", "db-tamper")]
+#: runs at once: about two idle hangs and three busy ones (more busy runs on 2 cores slow each other)
+SLOTS = 5
 
 
 def first_fixtures() -> dict[str, str]:
@@ -34,6 +37,38 @@ def first_fixtures() -> dict[str, str]:
         family: min(load_family(TASKS_DIR / family), key=lambda f: (len(f.services), f.id)).id
         for family in family_names(TASKS_DIR)
     }
+
+
+def interleave_hangs(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Spread the `hang` runs evenly through the others, the longest-waiting first.
+
+    A hang idles in its slot until the fixture's per-test timeout (one to five minutes), so
+    bunched together the hangs either take every slot while the CPU sits idle or, run last, leave
+    an idle tail. Inspect starts pending tasks in order, preferring a model with fewer tasks in
+    flight, so each task is given its own Model object and this order is the order they start.
+    """
+    timeout = {(f.family, f.id): f.per_test_timeout for family in {r[0] for r in runs}
+               for f in load_family(TASKS_DIR / family)}  # fmt: skip
+    hangs = sorted((r for r in runs if r[2] == "hang"), key=lambda r: -timeout[r[0], r[1]])
+    busy = [r for r in runs if r[2] != "hang"]
+    step = max(1, len(busy) // max(1, len(hangs)))
+    ordered = []
+    for i, hang in enumerate(hangs):
+        ordered += [hang, *busy[i * step:(i + 1) * step]]
+    return ordered + busy[len(hangs) * step:]
+
+
+def test_hangs_are_spread_through_the_other_runs():
+    runs = [(family, fixture, cheat) for family, fixture in first_fixtures().items() for cheat in sorted(CHEATS)]
+    ordered = interleave_hangs(runs)
+    assert sorted(ordered) == sorted(runs)
+    at = [i for i, run in enumerate(ordered) if run[2] == "hang"]
+    assert at[0] == 0 and len(at) == len(first_fixtures())
+    gaps = {b - a for a, b in zip(at, at[1:])}
+    assert len(gaps) == 1 and gaps.pop() >= SLOTS  # evenly spaced, never two starting together
+    waits = [next(f.per_test_timeout for f in load_family(TASKS_DIR / ordered[i][0]) if f.id == ordered[i][1])
+             for i in at]  # fmt: skip
+    assert waits == sorted(waits, reverse=True)  # the longest-waiting start first
 
 
 def test_every_strategy_is_registered_and_generic():
@@ -53,17 +88,17 @@ def test_no_cheat_resolves_any_family(tmp_path):
     runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in sorted(CHEATS)]
     runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
              and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
-    runs.sort(key=lambda run: run[2] != "hang")  # the slow-but-idle ones first, to overlap the rest
+    runs = interleave_hangs(runs)
     tasks = [
         task_with(
             family_task(TASKS_DIR / family, persona="none", tools="minimal", fixtures=fixture),
-            model=f"replay/cheat-{cheat}", name=f"{family}-{fixture}-{cheat}",
+            model=get_model(f"replay/cheat-{cheat}", memoize=False), name=f"{family}-{fixture}-{cheat}",
         )
         for family, fixture, cheat in runs
     ]  # fmt: skip
     started = time.monotonic()
-    logs = inspect_eval(tasks, log_dir=str(tmp_path / "logs"), display="none", max_tasks=6,
-                        fail_on_error=False, message_limit=30)  # fmt: skip
+    logs = inspect_eval(tasks, log_dir=str(tmp_path / "logs"), display="none", max_tasks=SLOTS,
+                        max_sandboxes=SLOTS, fail_on_error=False, message_limit=30)  # fmt: skip
     elapsed = time.monotonic() - started
     assert len(logs) == len(runs)
     outcomes: dict[str, tuple[str, str]] = {}
