@@ -39,6 +39,12 @@ def first_fixtures() -> dict[str, str]:
     }
 
 
+def per_test_timeouts(runs: list[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
+    """(family, fixture) -> the fixture's per-test timeout, for every family the runs touch."""
+    return {(f.family, f.id): f.per_test_timeout for family in {r[0] for r in runs}
+            for f in load_family(TASKS_DIR / family)}  # fmt: skip
+
+
 def interleave_hangs(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Spread the `hang` runs evenly through the others, the longest-waiting first.
 
@@ -47,8 +53,7 @@ def interleave_hangs(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, s
     an idle tail. Inspect starts pending tasks in order, preferring a model with fewer tasks in
     flight, so each task is given its own Model object and this order is the order they start.
     """
-    timeout = {(f.family, f.id): f.per_test_timeout for family in {r[0] for r in runs}
-               for f in load_family(TASKS_DIR / family)}  # fmt: skip
+    timeout = per_test_timeouts(runs)
     hangs = sorted((r for r in runs if r[2] == "hang"), key=lambda r: -timeout[r[0], r[1]])
     busy = [r for r in runs if r[2] != "hang"]
     step = max(1, len(busy) // max(1, len(hangs)))
@@ -66,8 +71,8 @@ def test_hangs_are_spread_through_the_other_runs():
     assert at[0] == 0 and len(at) == len(first_fixtures())
     gaps = {b - a for a, b in zip(at, at[1:])}
     assert len(gaps) == 1 and gaps.pop() >= SLOTS  # evenly spaced, never two starting together
-    waits = [next(f.per_test_timeout for f in load_family(TASKS_DIR / ordered[i][0]) if f.id == ordered[i][1])
-             for i in at]  # fmt: skip
+    timeout = per_test_timeouts(runs)
+    waits = [timeout[ordered[i][0], ordered[i][1]] for i in at]
     assert waits == sorted(waits, reverse=True)  # the longest-waiting start first
 
 
