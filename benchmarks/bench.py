@@ -132,6 +132,8 @@ async def lifecycles(fixture_dir: Path, runs: int) -> tuple[dict[str, list[float
     fixture = load_fixture(fixture_dir)
     config = compose_config(fixture)
     providers = {name: registry_find_sandboxenv(name) for name in LIFECYCLE_WAYS if name != "sdk"}
+    api = docker.from_env().api  # the floor's client and create bodies are made once, untimed
+    specs, network = container_specs(config)
     task = f"bench-{fixture.id}".replace("_", "-")
     for provider in providers.values():
         await provider.task_init(task, config)
@@ -143,7 +145,7 @@ async def lifecycles(fixture_dir: Path, runs: int) -> tuple[dict[str, list[float
                 for name in LIFECYCLE_WAYS:
                     started = time.perf_counter()
                     if name == "sdk":
-                        sdk_lifecycle_once(fixture_dir, f"bench-floor-{os.getpid()}-{run}")
+                        sdk_lifecycle_once(api, specs, f"bench-floor-{os.getpid()}-{run}" if network else None)
                     else:
                         envs = await providers[name].sample_init(task, config, {})
                         await providers[name].sample_cleanup(task, config, envs, interrupted=False)
@@ -155,13 +157,11 @@ async def lifecycles(fixture_dir: Path, runs: int) -> tuple[dict[str, list[float
     return times, stages
 
 
-def sdk_lifecycle_once(fixture_dir: Path, network_name: str) -> None:
-    """The floor: the same containers (agent, grader, services) and network, from the same
-    create bodies `docker-sdk` sends (limits, aliases, healthchecks), posted with the SDK's
-    low-level client and nothing else: created, started, waited healthy, removed."""
-    api = docker.from_env().api
-    specs, network = container_specs(compose_config(load_fixture(fixture_dir)))
-    net = network_name if network else None
+def sdk_lifecycle_once(api: Any, specs: list[tuple[str, dict[str, Any]]], net: str | None) -> None:
+    """The floor: the same containers (agent, grader, services) and network (`net`, None when
+    the fixture has none), from the same create bodies `docker-sdk` sends (limits, aliases,
+    healthchecks), posted with the SDK's low-level client and nothing else: created, started,
+    waited healthy, removed."""
     if net:
         api.create_network(net, internal=True)
     ids = []
@@ -398,15 +398,14 @@ def main() -> int:
         found = {}
         for key, fixture_dir in (("one_container", ONE_CONTAINER), ("postgres", WITH_POSTGRES)):
             times, stages = asyncio.run(lifecycles(fixture_dir, args.runs))
-            floor = statistics.median(times["sdk"])
-            found[key] = {"fixture": fixture_dir.name, "inspect": summary(times["docker"]),
-                          "docker_sdk": summary(times["docker-sdk"]), "sdk": summary(times["sdk"]),
-                          "ratio": statistics.median(times["docker"]) / floor,
-                          "docker_sdk_ratio": statistics.median(times["docker-sdk"]) / floor,
+            summed = {way: summary(values) for way, values in times.items()}
+            ours, inspect, floor = (summed[way]["median_s"] for way in ("docker-sdk", "docker", "sdk"))
+            found[key] = {"fixture": fixture_dir.name, "inspect": summed["docker"],
+                          "docker_sdk": summed["docker-sdk"], "sdk": summed["sdk"],
+                          "ratio": inspect / floor, "docker_sdk_ratio": ours / floor,
                           "runs_s": times, "inspect_stages_s": stages}  # fmt: skip
-            log(f"  {key}: Inspect docker {statistics.median(times['docker']):.2f} s, docker-sdk "
-                f"{statistics.median(times['docker-sdk']):.2f} s, SDK floor {floor:.2f} s (medians of "
-                f"{args.runs} interleaved runs)")
+            log(f"  {key}: Inspect docker {inspect:.2f} s, docker-sdk {ours:.2f} s, SDK floor {floor:.2f} s "
+                f"(medians of {args.runs} interleaved runs)")
         return found
 
     def exec_trips() -> dict[str, Any]:
