@@ -322,8 +322,10 @@ def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixt
 @click.argument("log_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="results", show_default=True, type=click.Path(path_type=Path))
 @click.option("--prices", type=click.Path(path_type=Path), default=None, help="Extra model price table (YAML).")
+@click.option("--reader", type=click.Choice(["zip", "inspect"]), default="zip", show_default=True,
+              help="How finished .eval logs are read: straight from the zip (fast), or by Inspect's samples_df.")
 @friendly
-def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None) -> None:
+def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, reader: str) -> None:
     """Write leaderboard.md, leaderboard.html and PNG charts from harness logs."""
     import time
 
@@ -337,7 +339,7 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None) 
     # no spinner while the logs are read: Inspect forks reader processes, and a fork taken while
     # the spinner's thread holds the terminal's lock would leave that lock held in the child
     err.print("reading logs ...", highlight=False)
-    data = load_samples(list(log_dirs), load_prices(prices))
+    data = load_samples(list(log_dirs), load_prices(prices), reader=reader)
     with err.status("writing the report..."):
         report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped)
         written = write_report(report, out_dir)

@@ -93,12 +93,15 @@ def _pairs(df: pd.DataFrame) -> pd.DataFrame:
     for model, g in clean.groupby("model", sort=True):
         wide = g.pivot_table(index=["family", "fixture", "epoch"], columns="variant",
                              values="resolved", aggfunc="first")  # fmt: skip
+        # fixtures are the clusters: made once per model, not per pair (50,000 samples)
+        cluster_of = (wide.index.get_level_values("family").astype(str) + "/"
+                      + wide.index.get_level_values("fixture").astype(str)).to_numpy()  # fmt: skip
         for a, b in itertools.combinations(sorted(wide.columns), 2):
-            both = wide[[a, b]].dropna()
-            if both.empty:
+            va, vb = wide[a].to_numpy(dtype=float), wide[b].to_numpy(dtype=float)
+            both = ~(np.isnan(va) | np.isnan(vb))
+            if not both.any():
                 continue
-            clusters = np.array([f"{fam}/{fx}" for fam, fx, _ in both.index])
-            d = paired_difference(both[a].to_numpy(), both[b].to_numpy(), clusters)
+            d = paired_difference(va[both], vb[both], cluster_of[both])
             rows.append({
                 "model": model, "a": a, "b": b, "pairs": d.n_pairs, "fixtures": d.n_fixtures,
                 "diff": d.mean_diff, "se": d.se, "ci_low": d.low, "ci_high": d.high,

@@ -84,6 +84,18 @@ def test_inspect_eval_with_unknown_persona_has_no_traceback():
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_harness_errors_are_inspect_prerequisite_errors_when_inspect_is_loaded():
+    """`inspect eval` prints a `PrerequisiteError` as a plain line; it imports Inspect before it
+    loads a task file, so the harness's errors derive from it there. A command that never loads
+    Inspect gets plain exceptions, which the `evals` command line prints the same way."""
+    check = ("import sys; {first}from evals.errors import LocatedError; "
+             "print(any(c.__name__ == 'PrerequisiteError' for c in LocatedError.__mro__))")
+    for first, expected in (("import inspect_ai; ", "True"), ("", "False")):
+        result = subprocess.run([str(BIN / "python"), "-c", check.format(first=first)], cwd=ROOT,
+                                capture_output=True, text=True)  # fmt: skip
+        assert result.returncode == 0 and result.stdout.strip() == expected, result.stderr
+
+
 def test_unknown_scripted_model_is_explained():
     result = cli("inspect", "eval", "tasks/db_optimize", "--model", "replay/genius", "--log-dir", "/tmp/evals-unused-logs")
     assert result.returncode != 0

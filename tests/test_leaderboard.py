@@ -8,15 +8,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from evals.leaderboard import build_report, overall_markdown, to_html, to_markdown, write_report
-from evals.logdata import load_samples
+from evals.logdata import LogDataError, load_samples
+from evals.logzip import latest_attempts, local_path
 from evals.paths import PERSONAS_DIR
 from evals.personas import load_personas
 from evals.prices import Price, load_prices
 from evals.synthetic import SyntheticVariant, write_synthetic_logs
-from inspect_ai.log import EvalConfig, EvalDataset, EvalLog, EvalSpec, read_eval_log, write_eval_log
+from inspect_ai.log import EvalConfig, EvalDataset, EvalError, EvalLog, EvalSpec, read_eval_log, write_eval_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,6 +87,22 @@ def test_cli_leaderboard_and_bad_input(tmp_path):
         result = subprocess.run([evals, "leaderboard", str(bad)], capture_output=True, text=True)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert str(bad) in result.stderr
+
+
+def test_leaderboard_of_finished_eval_logs_does_not_load_inspect(tmp_path):
+    """Importing Inspect costs ~1.5 s, a third of the 5-s budget for 50,000 samples: finished
+    .eval logs are listed and read without it (a corrupt file still goes to Inspect's reader)."""
+    logs = _logs(tmp_path)
+    for name in ("corrupt.eval", "foreign.eval"):
+        (logs / name).unlink()
+    code = ("import sys; from evals.cli import main\n"
+            "try:\n    main(sys.argv[1:], standalone_mode=False)\nfinally:\n"
+            "    print('INSPECT', sorted(m for m in sys.modules if m.startswith('inspect_ai'))[:3], file=sys.stderr)")
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code, "leaderboard", str(logs),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| synthetic/model | backend |" in result.stdout
+    assert "INSPECT []" in result.stderr, result.stderr[-2000:]
 
 
 def test_cache_tokens_per_variant_and_in_cost(tmp_path):
@@ -165,6 +183,46 @@ def test_a_log_with_scored_and_unscored_samples_reads(tmp_path):
     assert samples["scored"].tolist() == [True, False, True]
     assert samples["infra"].tolist() == [False, True, False]
     assert samples["resolved"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_zip_reader_and_inspect_reader_give_the_same_table(tmp_path):
+    """The leaderboard reads finished .eval logs straight from their zip (Inspect's reader is
+    too slow for 50,000 samples). Both readers must agree on every column, with an errored
+    sample, an unscored one, a .json log (always read by Inspect) and unreadable files around."""
+    log_dir = _logs(tmp_path)
+    [path] = write_synthetic_logs(tmp_path / "extra", [
+        SyntheticVariant("backend+tools:minimal", "backend", "minimal", np.full(4, 0.5))], epochs=2, seed=9)  # fmt: skip
+    log = read_eval_log(str(path))
+    # an error recorded after the score was written still makes the sample an infra failure
+    log.samples[0].error = EvalError(message="RuntimeError('sandbox died')", traceback="", traceback_ansi="")
+    log.samples[3].scores = None
+    write_eval_log(log, str(log_dir / "with_errors.eval"))
+    log.eval.eval_id, log.eval.model = "json-copy", "synthetic/other"
+    write_eval_log(log, str(log_dir / "2026-11-23T03-00-00+00-00_synthetic_jsoncopy.json"), format="json")
+    fast, slow = load_samples(log_dir), load_samples(log_dir, reader="inspect")
+    pd.testing.assert_frame_equal(fast.samples, slow.samples)
+    assert sorted(fast.skipped) == sorted(slow.skipped) and len(fast.skipped) == 2
+    errored = fast.samples[(fast.samples["variant"] == "backend+tools:minimal") & fast.samples["infra"]]
+    assert len(errored) == 4 and not errored["scored"].any()
+    assert set(errored["model"]) == {"synthetic/model", "synthetic/other"}
+
+
+def test_latest_attempt_of_a_sample_wins():
+    """A requeued sample's re-run is written after the attempt it replaces."""
+    first = {"id": 1, "epoch": 1, "scores": "first"}
+    rows = [first, {"id": "2", "epoch": 1}, {"id": "1", "epoch": 1, "scores": "rerun"}, {"id": 1, "epoch": 2}]
+    assert [r.get("scores") for r in latest_attempts(rows)] == ["rerun", None, None]
+
+
+def test_log_names_as_inspect_lists_them():
+    assert local_path("file:///tmp/my%20logs/a.eval") == Path("/tmp/my logs/a.eval")
+    assert local_path("/tmp/b.eval") == Path("/tmp/b.eval")
+    assert local_path("s3://bucket/logs/a.eval") is None
+
+
+def test_unknown_reader_is_a_clear_error(tmp_path):
+    with pytest.raises(LogDataError, match="unknown log reader 'fast'"):
+        load_samples(_logs(tmp_path), reader="fast")
 
 
 def test_a_variant_resolving_everything_is_charted(tmp_path):

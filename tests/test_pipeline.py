@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
@@ -15,6 +16,7 @@ from inspect_ai.model import get_model
 
 from evals.fixtures import load_family
 from evals.images import fixture_image_tag
+from evals.logdata import load_samples
 from evals.paths import PERSONAS_DIR
 from evals.personas import load_persona
 from evals.task import VariantError, family_task
@@ -77,6 +79,11 @@ def test_noop_and_wrong_fix_are_unresolved_alternative_resolved(tmp_path):
     assert by_model["replay/noop"].metadata["tests"]["test_hidden_stats.py::test_total_counts_every_item"] == "failed"
     assert by_model["replay/wrong"].value["resolved"] == 0
     assert by_model["replay/alternative"].value["resolved"] == 1
+    # the leaderboard's own zip reader sees these real logs exactly as Inspect's reader does
+    table = load_samples(tmp_path / "logs").samples
+    pd.testing.assert_frame_equal(table, load_samples(tmp_path / "logs", reader="inspect").samples)
+    assert table.set_index("model")["resolved"].to_dict() == {
+        "replay/alternative": 1.0, "replay/noop": 0.0, "replay/wrong": 0.0}
 
 
 def test_log_records_persona_hash_tools_limits_and_metrics(tmp_path):
