@@ -38,7 +38,7 @@ test: setup
 # Not part of `make test`: ratios against the raw Docker floor, written to results/bench.{json,md}
 # (BENCH_ARGS="--cold --validation" adds a cold image build and a timed `evals validate`).
 bench: setup
-	@echo "==> benchmark (about 8 min here; see benchmarks/bench.py)"
+	@echo "==> benchmark (about 9 min here; see benchmarks/bench.py)"
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 validate: setup
