@@ -40,26 +40,28 @@ def _tool_calls(sample: Any) -> str:
     return json.dumps((sample.metadata or {}).get("tool_calls") or {})
 
 
+#: The per-sample columns: where `samples_df` finds each in a sample, with its options.
+#: `_summary_frame` reads the same fields from raw summaries, in this order.
+_SAMPLE_PATHS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "fixture": ("id", {"required": True, "type": str}),
+    "epoch": ("epoch", {"required": True}),
+    "family_s": ("metadata.family", {}),
+    "tool_calls": (_tool_calls, {"full": False}),
+    "web_unavailable": ("metadata.web_unavailable", {}),
+    "score": ("scores", {}),
+    "model_usage": ("model_usage", {}),
+    "total_time": ("total_time", {}),
+    "error": ("error", {}),
+}
+SAMPLE_FIELDS = list(_SAMPLE_PATHS)
+
+
 def _sample_columns() -> list[Any]:
     """The columns asked of `samples_df` (imported here: `inspect_ai.analysis` alone takes 0.6 s
     to import, and only logs the zip reader leaves are read with it)."""
     from inspect_ai.analysis import SampleColumn
 
-    return [
-        SampleColumn("fixture", path="id", required=True, type=str),
-        SampleColumn("epoch", path="epoch", required=True),
-        SampleColumn("family_s", path="metadata.family"),
-        SampleColumn("tool_calls", path=_tool_calls, full=False),
-        SampleColumn("web_unavailable", path="metadata.web_unavailable"),
-        SampleColumn("score", path="scores"),
-        SampleColumn("model_usage", path="model_usage"),
-        SampleColumn("total_time", path="total_time"),
-        SampleColumn("error", path="error"),
-    ]
-
-
-SAMPLE_FIELDS = ["fixture", "epoch", "family_s", "tool_calls", "web_unavailable", "score", "model_usage",
-                 "total_time", "error"]  # fmt: skip
+    return [SampleColumn(name, path=path, **options) for name, (path, options) in _SAMPLE_PATHS.items()]
 
 
 def _as_obj(value: Any) -> Any:
@@ -143,7 +145,8 @@ def _load_samples(log_dirs: list[Path | str] | Path | str, prices: dict[str, Pri
     if not files:
         raise LogDataError(f"{', '.join(map(str, dirs))}: no Inspect logs (*.eval / *.json) found")
     ours: list[dict[str, Any]] = []
-    direct: list[pd.DataFrame] = []
+    frames: list[pd.DataFrame] = []  # sample tables: one per log read from its zip, then Inspect's
+    via_inspect: list[str] = []  # harness logs the zip reader left to Inspect
     for file in files:
         fast = read_finished_eval(file) if reader == "zip" else None
         if fast is not None:
@@ -160,18 +163,16 @@ def _load_samples(log_dirs: list[Path | str] | Path | str, prices: dict[str, Pri
         if row is None:
             skipped.append(f"{file}: not a log of this harness (no variant in its metadata)")
             continue
-        row["direct"] = fast is not None
         ours.append(row)
-        if fast is not None:
-            direct.append(_summary_frame(row["eval_id"], summaries))
+        if fast is None:
+            via_inspect.append(file)
+        elif summaries:
+            frames.append(_summary_frame(row["eval_id"], summaries))
     if not ours:
         raise LogDataError(
             f"{', '.join(map(str, dirs))}: no logs of this harness among {len(files)} file(s)"
             + (f"; skipped: {skipped[0]}" if skipped else "")
         )
-    meta_df = pd.DataFrame(ours)
-    frames = [f for f in direct if not f.empty]
-    via_inspect = list(meta_df.loc[~meta_df["direct"], "log"])
     if via_inspect:
         # one worker process per core when there are several logs: Inspect's parsing of sample
         # summaries is CPU-bound (50,000 samples in 6 logs: 14.4 s serial, 9.8 s on 2 workers)
@@ -185,7 +186,7 @@ def _load_samples(log_dirs: list[Path | str] | Path | str, prices: dict[str, Pri
             frames.append(samples[["eval_id", *SAMPLE_FIELDS]].astype(object))
     if not frames:
         raise LogDataError(f"{', '.join(map(str, dirs))}: the harness logs contain no samples")
-    samples = pd.concat(frames, ignore_index=True).merge(meta_df.drop(columns="direct"), on="eval_id", how="inner")
+    samples = pd.concat(frames, ignore_index=True).merge(pd.DataFrame(ours), on="eval_id", how="inner")
     return LogData(_tidy(samples, prices or {}), skipped)
 
 
