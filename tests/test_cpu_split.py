@@ -1,0 +1,47 @@
+"""The benchmark's CPU accounting (benchmarks/cpu_split.py) puts CPU time where it was spent:
+work inside a container counts for the containers, work in the command's own processes for the
+harness. The validation suite's floor (containers' CPU over the cores) rests on this."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from cpu_split import busy_seconds, container_seconds, run_split  # noqa: E402
+from sandbox_support import build_image  # noqa: E402
+
+BUSY_LOOP = "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done"
+
+
+def test_busy_time_leaves_out_idle_iowait_and_steal():
+    # user nice system idle iowait irq softirq steal guest guest_nice, in ticks of 1/100 s
+    assert busy_seconds("cpu  100 20 30 5000 400 6 4 700 50 0", 100) == pytest.approx(1.6)
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory) -> str:
+    context = tmp_path_factory.mktemp("busybox-like")
+    (context / "Dockerfile").write_text("FROM debian:bookworm-slim\n")
+    return build_image(context, "evals-test/cpu-split")
+
+
+def test_work_in_a_container_counts_for_the_containers(image):
+    if container_seconds() is None:
+        pytest.fail("no Docker cgroup counter on this machine (cgroupfs driver expected, see ENVIRONMENT.md)")
+    result, split = run_split(["docker", "run", "--rm", "--network", "none", image, "sh", "-c", BUSY_LOOP])
+    assert result.returncode == 0, result.stderr
+    assert split.containers_s is not None and split.containers_s > 0.3, split
+    assert split.containers_s > 5 * split.harness_s, split
+    assert split.floor_s == pytest.approx(split.containers_s / split.cores)
+
+
+def test_work_in_the_command_counts_for_the_harness():
+    result, split = run_split([sys.executable, "-c", "sum(range(20_000_000))"])
+    assert result.returncode == 0, result.stderr
+    assert split.harness_s > 0.3, split
+    assert split.harness_s > 5 * (split.containers_s or 0.0), split
+    assert split.busy_s >= 0.9 * split.harness_s, split  # the machine saw it too
