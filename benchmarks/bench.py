@@ -370,8 +370,9 @@ def validation() -> dict[str, Any]:
         passed = result.returncode == 0
         parts[name] = {"passed": passed, **split.as_dict()}
         log(f"  {name}: {split.wall_s / 60:.1f} min{'' if passed else ' (FAILED)'}; {split.sentence()}")
-        if not passed:
+        if not passed:  # the figures stand (the work was done), the reason is kept and shown
             parts[name]["output_tail"] = result.stdout[-1500:] + result.stderr[-500:]
+            log("    " + "\n    ".join((result.stdout + result.stderr).strip().splitlines()[-5:]))
     walls = [p["wall_s"] for p in parts.values()]
     floors = [p["floor_s"] for p in parts.values()]
     return {"seconds": sum(walls), "parts": parts, "passed": all(p["passed"] for p in parts.values()),
