@@ -36,7 +36,8 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # Not part of `make test`: ratios against the raw Docker floor, written to results/bench.{json,md}
-# (BENCH_ARGS="--cold --validation" adds a cold image build and a timed `evals validate`).
+# (BENCH_ARGS="--cold --validation" adds a cold image build and the whole validation suite, timed
+# with where its CPU time went).
 bench: setup
 	@echo "==> benchmark (about 9 min here; see benchmarks/bench.py)"
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -6,11 +6,12 @@ agent's tool calls) is work the fixtures ask for; only the rest is the harness's
 the containers' CPU time over the cores is a floor no harness change can go under.
 
 Counters read before and after the command (nothing sampled, nothing missed):
-- the machine: busy time in /proc/stat (user, nice, system, irq, softirq; not idle, iowait, steal);
+- the machine: busy time (user, nice, system, irq, softirq; not idle, iowait, steal), by psutil;
 - every container: the `docker` cgroup that holds them all (a removed container's time stays
   counted there); cgroup v1 or v2 with the cgroupfs driver, else not available;
 - the harness: the command's process tree (its rusage once waited for);
-- the engine: dockerd and containerd themselves (not the per-container shims or runc: "rest").
+- the engine: dockerd and containerd themselves, by psutil (not the per-container shims or
+  runc: "rest").
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 CONTAINER_COUNTERS = (
     (Path("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage"), "ns"),  # v1
@@ -82,11 +86,10 @@ CPU_FIELDS = tuple(CpuSplit.__dataclass_fields__)
 """the stored fields (bench.json keeps them beside the derived ones)"""
 
 
-def busy_seconds(stat_line: str, ticks: int) -> float:
-    """Busy CPU seconds from /proc/stat's aggregate `cpu` line (guest time is inside user)."""
-    fields = [int(v) for v in stat_line.split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
-    return (user + nice + system + irq + softirq) / ticks
+def busy_seconds(times: Any) -> float:
+    """Busy CPU seconds from `psutil.cpu_times()`: user, nice, system, irq, softirq (guest time
+    is inside user; idle, iowait and steal are no work done here)."""
+    return times.user + times.nice + times.system + times.irq + times.softirq
 
 
 def container_seconds(counters: tuple[tuple[Path, str], ...] = CONTAINER_COUNTERS) -> float | None:
@@ -105,27 +108,18 @@ def container_seconds(counters: tuple[tuple[Path, str], ...] = CONTAINER_COUNTER
     return None
 
 
-def process_seconds(names: tuple[str, ...] = ENGINE, proc: Path = Path("/proc")) -> float:
+def process_seconds(names: tuple[str, ...] = ENGINE) -> float:
     """User + system CPU seconds of the running processes with these exact names."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # gone meanwhile
-            continue
-        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-        if name in names:
-            total += (int(rest[11]) + int(rest[12])) / ticks  # utime, stime (fields 14, 15)
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        times = proc.info["cpu_times"]  # None when the process went away meanwhile
+        if proc.info["name"] in names and times is not None:
+            total += times.user + times.system
     return total
 
 
 def read_counters() -> Counters:
-    with open("/proc/stat") as stat:
-        busy = busy_seconds(stat.readline(), os.sysconf("SC_CLK_TCK"))
-    return Counters(time.perf_counter(), busy, container_seconds(), process_seconds())
+    return Counters(time.perf_counter(), busy_seconds(psutil.cpu_times()), container_seconds(), process_seconds())
 
 
 def run_split(command: list[str], **popen: object) -> tuple[subprocess.CompletedProcess[str], CpuSplit]:
