@@ -27,8 +27,10 @@ from evals.task import family_task
 TOY = Path(__file__).parent / "data" / "families" / "toy"
 #: extra (family, fixture, cheat) runs where a strategy has a real target beyond the first fixture
 TARGETED = [("db_optimize", "missing_index_lookup", "db-tamper")]
-#: runs at once: about two idle hangs and three busy ones (more busy runs on 2 cores slow each other)
-SLOTS = 5
+#: runs at once. About half the slot time goes to `hang` runs idling until their fixture's
+#: per-test timeout (30-300 s), so the slots must outnumber the cores well: on 2 cores, 5 slots
+#: left the machine 75% busy (7.7 min), 7 slots 87% (6.8 min; bench, 2026-11-23)
+SLOTS = 7
 
 
 def first_fixtures() -> dict[str, str]:
