@@ -446,7 +446,7 @@ def main() -> int:
     parser.add_argument("--levels", default="1,2,4,8")
     parser.add_argument("--sizes", default="1000,10000,50000", help="leaderboard sample counts")
     parser.add_argument("--cold", action="store_true", help="also time a cold build: remove every stack and fixture image and the build cache first")
-    parser.add_argument("--validation", action="store_true", help="also time the whole validation suite (about 25 min)")
+    parser.add_argument("--validation", action="store_true", help="also time the whole validation suite (14 to 25 min here)")
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: lifecycle,exec,throughput,images,leaderboard")
     parser.add_argument("--sandbox", choices=LOCAL_SANDBOXES, default=DEFAULT_SANDBOX,
                         help="sandbox provider for the throughput run (the validation suite runs as the tests do)")
