@@ -16,9 +16,8 @@ Every figure is a ratio against something measured in the same run on the same m
   the host's wheel cache are kept);
 - `evals leaderboard` on synthetic logs of 1k / 10k / 50k samples: wall time and peak memory
   (median of 3 runs taking turns), and on 50k also with `--reader inspect`;
-- with --validation: the whole validation suite, warm, as `make test` runs it (oracle and no-op
-  on every fixture, alternative and wrong fixes, every cheat on one fixture per family), part
-  by part, with where each part's CPU time went (cpu_split.py): the containers' share over the
+- with --validation: the whole validation suite, warm, as `make test` runs it (every state of
+  every fixture graded directly, every cheat on one fixture per family), part by part, with where each part's CPU time went (cpu_split.py): the containers' share over the
   cores is the floor no harness change can go under.
 
 Results: results/bench.json and results/bench.md. Not part of `make test`.
@@ -164,7 +163,7 @@ async def lifecycles(fixture_dir: Path, runs: int) -> tuple[dict[str, list[float
 
 
 def sdk_lifecycle_once(api: Any, specs: list[tuple[str, dict[str, Any]]], net: str | None) -> None:
-    """The floor: the same containers (agent, grader, services) and network (`net`, None when
+    """The floor: the same containers (agent, services) and network (`net`, None when
     the fixture has none), from the same create bodies `docker-sdk` sends (limits, aliases,
     healthchecks), posted with the SDK's low-level client and nothing else: created, started,
     waited healthy, removed."""
@@ -355,8 +354,8 @@ def _run_leaderboard(logs: Path, out_dir: Path, reader: str) -> tuple[float, flo
 
 #: the validation suite: every scripted policy on the fixtures, as `make test` runs it
 VALIDATION_PARTS = {
-    "oracle and no-op (`evals validate`, every fixture)": ["tests/test_cli.py::test_validate_every_fixture_discriminates"],
-    "alternative and wrong fixes (every fixture that ships them)": ["tests/test_solutions.py"],
+    "every state of every fixture (`evals validate`: untouched, reference, alternative, wrong)":
+        ["tests/test_validate.py::test_every_fixture_discriminates_test_by_test"],
     "cheats (red team, one fixture per family)": ["tests/test_redteam.py::test_no_cheat_resolves_any_family"],
 }
 

@@ -47,8 +47,9 @@ def system_prompt(persona: Persona | None, workdir: str = WORKDIR, today: dt.dat
 
 INFRA_ERROR_KEY = "infra_error"
 SANDBOX_STOPPED_KEY = "sandbox_stopped"
-"""Why the harness stopped the agent's sandbox (e.g. over its disk cap): the agent's doing,
-graded as it stands, not an infrastructure failure."""
+"""Why the agent's sandbox stopped early through the agent's doing (over its disk cap, out of
+memory): graded as it stands, not an infrastructure failure."""
+OUT_OF_MEMORY = "the agent's processes used up the sandbox's memory and its container stopped"
 
 
 def _sandbox_stop(ex: BaseException | None, depth: int = 0) -> BaseException | None:
@@ -82,7 +83,9 @@ def infra_guard(inner: Solver) -> Solver:
             record_tool_use(state)
             raise
         except Exception as ex:
-            stopped = _sandbox_stop(ex)
+            stopped: object = _sandbox_stop(ex)
+            if stopped is None and await _out_of_memory():
+                stopped = OUT_OF_MEMORY
             if stopped is not None:
                 state.metadata[SANDBOX_STOPPED_KEY] = str(stopped)
                 transcript().info(f"the agent was stopped: {stopped}")
@@ -94,6 +97,17 @@ def infra_guard(inner: Solver) -> Solver:
         return state
 
     return solve
+
+
+async def _out_of_memory() -> bool:
+    from inspect_ai.util import sandbox
+
+    from .sandbox import stopped_out_of_memory
+
+    try:
+        return await stopped_out_of_memory(sandbox())
+    except Exception:
+        return False
 
 
 def record_tool_use(state: TaskState) -> None:

@@ -203,50 +203,58 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 
 
 @main.command()
-@click.argument("families", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[FAMILY | FAMILY/FIXTURE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
-@click.option("--persona", default="none", show_default=True, help="Persona variant to run with.")
-@click.option("--tools", default="minimal", show_default=True, help="Tool set to run with.")
-@click.option("--log-dir", default="logs/validate", show_default=True)
+@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
+              help="Grade each state this many times; any disagreement is 'flaky'.")
+@click.option("--concurrency", default=None, type=click.IntRange(1, 32),
+              help="Grading environments at once (default: 3).")
 @click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of task families (default: the project's tasks/).")
-@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
-              help="Run each policy this many times per fixture; any disagreement is 'flaky'.")
+@click.option("--agent", type=click.Choice(["react"]), default=None,
+              help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
+@click.option("--persona", default="none", show_default=True, help="Persona variant (with --agent).")
+@click.option("--tools", default="minimal", show_default=True, help="Tool set (with --agent).")
+@click.option("--log-dir", default="logs/validate", show_default=True, help="Log folder (with --agent).")
 @click.option("--sandbox", type=click.Choice(LOCAL_SANDBOXES), default=DEFAULT_SANDBOX, show_default=True,
-              help="Sandbox provider: docker is Inspect's compose sandbox, docker-sdk the same containers through the Engine API.")
+              help="Sandbox provider (with --agent).")
 @friendly
 def validate(
-    families: tuple[str, ...], as_json: bool, persona: str, tools: str, log_dir: str,
-    tasks_dir: Path | None, epochs: int, sandbox: str,
+    names: tuple[str, ...], as_json: bool, epochs: int, concurrency: int | None, tasks_dir: Path | None,
+    agent: str | None, persona: str, tools: str, log_dir: str, sandbox: str,
 ) -> None:
-    """Check every fixture discriminates: oracle resolves it, no-op does not."""
+    """Check every fixture discriminates, test by test: each fail_to_pass test fails untouched and
+    passes with the reference fix, each pass_to_pass test passes on both, the alternative fix is
+    resolved and no wrong fix is."""
     from .docker_engine import require_engine
     from .paths import TASKS_DIR
-    from .validate import run_validation
+    from .validate import DEFAULT_CONCURRENCY, run_agent_validation, run_validation
 
     require_engine()
-    notes: list[str] = []
-    rows = run_validation(
-        list(families) or None, persona=persona, tools=tools, log_dir=log_dir,
-        tasks_dir=tasks_dir or TASKS_DIR, notes=notes, epochs=epochs, sandbox=sandbox,
-    )
-    ok = all(r["oracle"] == "resolved" and r["noop"] == "unresolved" for r in rows)
+    if agent:
+        rows = run_agent_validation(list(names) or None, persona=persona, tools=tools, log_dir=log_dir,
+                                    tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs, sandbox=sandbox)  # fmt: skip
+    else:
+        rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
+                              concurrency=concurrency or DEFAULT_CONCURRENCY,
+                              progress=lambda line: err.print(line, highlight=False))  # fmt: skip
+    ok = all(r["discriminates"] for r in rows)
     if as_json:
         print(json.dumps(rows, indent=2))
     else:
-        table = Table(title="fixture validation (scripted models)")
-        for column in ("family", "fixture", "oracle", "noop", "discriminates"):
+        states = list(dict.fromkeys(k for r in rows for k in r
+                                    if k not in ("family", "fixture", "problems", "discriminates", "seconds")))
+        table = Table(title="fixture validation" + (f" (through the {agent} agent)" if agent else ""))
+        for column in ("family", "fixture", *states, "discriminates"):
             table.add_column(column)
         for r in rows:
-            good = r["oracle"] == "resolved" and r["noop"] == "unresolved"
-            table.add_row(r["family"], r["fixture"], r["oracle"], r["noop"], "yes" if good else "[red]NO[/]")
+            table.add_row(r["family"], r["fixture"], *(str(r.get(s, "")) for s in states),
+                          "yes" if r["discriminates"] else "[red]NO[/]")  # fmt: skip
         out.print(table)
-    for note in notes:
-        print(f"problem: {note}", file=sys.stderr, flush=True)
-    err.print(
-        f"{sum(r['oracle'] == 'resolved' and r['noop'] == 'unresolved' for r in rows)}/{len(rows)} "
-        "fixtures discriminate" + ("" if ok else " — see the logs in " + log_dir)
-    )
+    for r in rows:
+        for problem in r["problems"]:
+            print(f"problem: {r['family']}/{r['fixture']}: {problem}", file=sys.stderr, flush=True)
+    err.print(f"{sum(bool(r['discriminates']) for r in rows)}/{len(rows)} fixtures discriminate")
     sys.exit(0 if ok and rows else 1)
 
 

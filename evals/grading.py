@@ -11,10 +11,7 @@ Nothing here does I/O, so every rule is unit-testable on literal values:
 
 from __future__ import annotations
 
-import ast
-import copy
 import fnmatch
-import random
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePosixPath
@@ -168,6 +165,13 @@ def parse_junit(xml_text: str) -> dict[tuple[str, str], Outcome]:
     return statuses
 
 
+def failure_messages(xml_text: str, test_ids: tuple[str, ...] | list[str], limit: int = 600) -> dict[str, str]:
+    """Failure / error messages of the given test ids (a parametrized id without its parameter
+    part matches none: ids are looked up exactly as JUnit names them)."""
+    found = junit_messages(xml_text, limit)
+    return {test_id: found[junit_name(test_id)] for test_id in test_ids if junit_name(test_id) in found}
+
+
 def junit_messages(xml_text: str, limit: int = 600) -> dict[tuple[str, str], str]:
     """Failure / error messages per test (first lines), to explain a verdict in the log."""
     try:
@@ -192,6 +196,8 @@ class GradeReport:
     tests: dict[str, str]
     """required test id -> status"""
     reason: str
+    messages: dict[str, str] = field(default_factory=dict)
+    """required test id -> the end of its failure or error message (why it did not pass)"""
 
     @property
     def resolved(self) -> bool:
@@ -199,140 +205,13 @@ class GradeReport:
 
 
 def canary_tests(file_stem: str, names: tuple[str, str], values: tuple[int, int]) -> str:
-    """Source of tests that can only fail: if the report says one passed, the run was tampered
-    with (code under test patching pytest in-process, say). Names are random per run."""
+    """Source of tests that can only fail: if the report says one passed, the report cannot be
+    trusted (a broken or tampered test run). Names are random per run."""
     a, b = values
     return (
         f"def {names[0]}():\n    assert {a} == {b}\n\n\n"
         f"def {names[1]}():\n    raise RuntimeError('{file_stem}')\n"
     )
-
-
-MUTANT_SUFFIXES = ("again", "repeat", "twice", "also", "variant", "more", "extra", "other")
-
-
-def _test_functions(tree: ast.Module) -> dict[str, tuple[ast.ClassDef | None, ast.FunctionDef | ast.AsyncFunctionDef]]:
-    """`name` or `Class::name` -> (class or None, function) for top-level tests and methods."""
-    found: dict[str, tuple[ast.ClassDef | None, ast.FunctionDef | ast.AsyncFunctionDef]] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[node.name] = (None, node)
-        elif isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    found[f"{node.name}::{item.name}"] = (node, item)
-    return found
-
-
-def _equality_asserts(fn: ast.AST) -> list[ast.Assert]:
-    """`assert a == b` statements of a function body (not of nested functions or classes)."""
-    found: list[ast.Assert] = []
-    stack = list(ast.iter_child_nodes(fn))
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if (isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare)
-                and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):  # fmt: skip
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _mutant(fn: ast.FunctionDef | ast.AsyncFunctionDef, index: int, name: str, hits: str):
-    """A copy of `fn` named `name` in which the `index`-th `assert a == b` becomes
-    `assert a == object() and <record a hit>`, ending with `assert <a hit was recorded>`.
-
-    Honest code fails it: nothing honest equals a fresh `object()`, and if that assertion is
-    never reached the final one fails. It passes only if `a` claims to equal anything (canned
-    answers), or if the report is forged without running it."""
-    clone = copy.deepcopy(fn)
-    clone.name = name
-    target = _equality_asserts(clone)[index]
-    compare = target.test
-    assert isinstance(compare, ast.Compare)
-    sentinel = ast.Call(func=ast.Name("object", ast.Load()), args=[], keywords=[])
-    record = ast.Compare(
-        left=ast.Call(
-            func=ast.Attribute(ast.Name(hits, ast.Load()), "append", ast.Load()),
-            args=[ast.Constant(1)], keywords=[],
-        ),
-        ops=[ast.Is()], comparators=[ast.Constant(None)],
-    )  # fmt: skip
-    target.test = ast.BoolOp(
-        op=ast.And(), values=[ast.Compare(compare.left, [ast.Eq()], [sentinel]), record]
-    )
-    target.msg = None
-    docstring = (
-        clone.body[:1]
-        if clone.body and isinstance(clone.body[0], ast.Expr) and isinstance(clone.body[0].value, ast.Constant)
-        else []
-    )
-    start = ast.Assign(targets=[ast.Name(hits, ast.Store())], value=ast.List([], ast.Load()))
-    clone.body = [*docstring, start, *clone.body[len(docstring):],
-                  ast.Assert(test=ast.Name(hits, ast.Load()))]  # fmt: skip
-    return clone
-
-
-def plant_mutants(
-    files: dict[str, bytes], required: list[str] | tuple[str, ...], limit: int, rng: random.Random
-) -> tuple[dict[str, bytes], list[str]]:
-    """Mutant canaries: copies of required hidden tests, each with one `assert a == b` turned
-    into `a == object()`, appended to the test's own module (same imports, fixtures, class).
-
-    Returns the new files and the mutants' test ids (without parameters). A mutant that passes
-    means the code under test returned an object equal to anything, or the report was forged
-    by something that could not tell the mutant from a real test: the run is not trusted.
-    """
-    candidates: list[tuple[str, str, int]] = []
-    trees: dict[str, ast.Module] = {}
-    for test_id in dict.fromkeys(required):
-        file, _, rest = test_id.partition("::")
-        key = "::".join(part.split("[", 1)[0] for part in rest.split("::"))
-        if key.count("::") > 1 or file not in files:
-            continue
-        if file not in trees:
-            try:
-                trees[file] = ast.parse(files[file].decode("utf-8"))
-            except (SyntaxError, UnicodeDecodeError, ValueError):
-                continue
-        found = _test_functions(trees[file]).get(key)
-        if found is None:
-            continue
-        for index in range(len(_equality_asserts(found[1]))):
-            candidates.append((file, key, index))
-    rng.shuffle(candidates)
-    chosen: list[tuple[str, str, int]] = []
-    seen: set[tuple[str, str]] = set()
-    for candidate in candidates:  # one per test first, then more of the same tests
-        if (candidate[0], candidate[1]) not in seen and len(chosen) < limit:
-            seen.add((candidate[0], candidate[1]))
-            chosen.append(candidate)
-    chosen += [c for c in candidates if c not in chosen][: max(0, limit - len(chosen))]
-    result = dict(files)
-    ids: list[str] = []
-    additions: dict[str, list[str]] = {}
-    for file, key, index in chosen:
-        tree = trees[file]
-        cls, fn = _test_functions(tree)[key]
-        taken = set(_test_functions(tree)) | {i.rsplit("::", 1)[-1] for i in ids}
-        name = next(
-            f"{fn.name}_{word}{'' if n == 0 else n}"
-            for n in range(1000) for word in rng.sample(MUTANT_SUFFIXES, len(MUTANT_SUFFIXES))
-            if f"{fn.name}_{word}{'' if n == 0 else n}" not in taken
-            and f"{cls.name + '::' if cls else ''}{fn.name}_{word}{'' if n == 0 else n}" not in taken
-        )  # fmt: skip
-        hits = f"_hits_{rng.randrange(16**8):08x}"
-        clone = ast.fix_missing_locations(_mutant(fn, index, name, hits))
-        code = ast.unparse(clone)
-        if cls is not None:
-            code += f"\n{cls.name}.{name} = {name}\ndel {name}"
-        additions.setdefault(file, []).append(code)
-        ids.append(f"{file}::{cls.name + '::' if cls else ''}{name}")
-    for file, codes in additions.items():
-        text = files[file].decode("utf-8")
-        result[file] = (text.rstrip("\n") + "\n\n\n" + "\n\n\n".join(codes) + "\n").encode()
-    return result, ids
 
 
 def grade(
@@ -341,15 +220,13 @@ def grade(
     pass_to_pass: tuple[str, ...] | list[str],
     exit_code: int | None,
     canaries: tuple[str, ...] | list[str] = (),
-    mutants: tuple[str, ...] | list[str] = (),
 ) -> GradeReport:
     """The verdict: resolved only when every required test passed and the runner agrees.
 
     `statuses` is None when no report was produced. The report and the exit code must tell the
     same story (pytest exits 0 exactly when nothing failed); when they do not, the run is
     not trusted and the fixture is unresolved. `canaries` are test ids that must fail: one
-    reported otherwise means the report cannot be trusted. `mutants` (see `plant_mutants`, ids
-    without parameters) must not pass: one that passed means canned answers or a forged report.
+    reported otherwise means the report cannot be trusted.
     """
     required = [*fail_to_pass, *pass_to_pass]
     if statuses is None:
@@ -368,12 +245,6 @@ def grade(
     pass_rate = passed / len(required) if required else 0.0
     broken = [c for c in canaries
               if statuses.get(junit_name(c)) not in (Outcome.FAILED, Outcome.ERROR)]  # fmt: skip
-    for mutant in mutants:
-        classname, name = junit_name(mutant)
-        if any(status is Outcome.PASSED and key[0] == classname
-               and (key[1] == name or key[1].startswith(name + "["))
-               for key, status in statuses.items()):  # fmt: skip
-            broken.append(mutant)
     if broken:
         return GradeReport(
             Verdict.UNRESOLVED, 0.0, tests,

@@ -1,16 +1,20 @@
-"""A fixture's sandbox as one declarative description: an Inspect `ComposeConfig`.
+"""A fixture's containers as one declarative description: an Inspect `ComposeConfig`.
 
-Services of a sample:
+Two descriptions per fixture, built by the same function:
 
-* `default` — the agent's container (fixture image, repository at /repo);
-* `grader`  — a fresh container of the same image, idle until the agent is done, where the
-  hidden tests run (they are copied in only at scoring time);
-* one per fixture service (e.g. `db`, PostgreSQL), reachable from both.
+* the agent's sandbox (`compose_config`): `default`, the agent's container (fixture image,
+  repository at /repo), and one container per fixture service (e.g. `db`, PostgreSQL);
+* the grading environment (`grading_config`): `grader`, a fresh container of the same image
+  where the hidden tests run, and fresh copies of the same services under the same host names,
+  on a network of their own. It is made only after the agent's containers were stopped
+  (`evals.grading_env`), so nothing the agent started or changed reaches it.
 
 Containers get no route out: `network_mode: none` without services, an `internal` network with
 them. Every container has cpu, memory and pid limits, and a disk cap (`resources.disk`, default 4g):
 Docker's overlay2 on ext4 cannot limit a container's writable layer, so the
 harness measures it (`container_disk`) and stops whatever exceeds it (`disk_guarded`).
+The agent's and the grader's main process (`INIT`) reaps orphans and has no signal handler, so
+nothing inside the container can stop it: only the host can.
 """
 
 from __future__ import annotations
@@ -56,8 +60,15 @@ class Service:
     grader_env: dict[str, str] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     grader_reset: str | None = None
-    """Shell command run in the service's container after the agent is done and before the
-    hidden tests: it restores what the grader uses (the agent may know its credentials)."""
+    """Kubernetes only (the grader shares the agent's services there): shell command run in the
+    service's container after the agent is done, restoring what the grader uses."""
+    grading_setup: str | None = None
+    """Shell command run in a fresh grading copy of the service before the hidden tests, with
+    EVALS_SECRET in its environment: a new random secret per grading run (e.g. the database
+    superuser's password)."""
+    runner_env: dict[str, str] = field(default_factory=dict)
+    """Variables only the hidden tests' process gets (`$EVALS_SECRET` is replaced by the secret);
+    the code under test never sees them."""
 
 
 def load_service(name: str) -> Service:
@@ -75,6 +86,8 @@ def load_service(name: str) -> Service:
             grader_env={k: str(v) for k, v in (data.get("grader_env") or {}).items()},
             resources=dict(data.get("resources") or {}),
             grader_reset=str(data["grader_reset"]) if data.get("grader_reset") else None,
+            grading_setup=str(data["grading_setup"]) if data.get("grading_setup") else None,
+            runner_env={k: str(v) for k, v in (data.get("runner_env") or {}).items()},
         )
     except (KeyError, AttributeError, TypeError) as ex:
         raise FixtureError(path, f"malformed service description ({ex})") from None
@@ -112,8 +125,9 @@ def parse_bytes(value: object) -> int:
 
 
 def service_environments(services: list[Service]) -> tuple[dict[str, str], dict[str, str]]:
-    """The environment the agent's and the grader's containers get from the fixture's services
-    (how to reach PostgreSQL / Redis): the same on every sandbox backend."""
+    """The environment the agent's container gets from the fixture's services (how to reach
+    PostgreSQL / Redis; the code under test gets the same when it is graded), and the one of a
+    grader sharing the agent's services (Kubernetes): the same on every sandbox backend."""
     agent_env: dict[str, str] = {}
     grader_env: dict[str, str] = {}
     for service in services:
@@ -122,37 +136,35 @@ def service_environments(services: list[Service]) -> tuple[dict[str, str], dict[
     return agent_env, grader_env
 
 
-def compose_config(fixture: Fixture) -> ComposeConfig:
-    """The fixture's sandbox: agent container, grading container and services."""
+INIT = ["perl", "-e", "$0 = 'evals-init'; while (1) { sleep 1 if wait() < 0 }"]
+"""Main process of the agent's and the grader's containers. It reaps orphaned processes and
+installs no signal handler: the kernel then drops every signal sent to it from inside its
+container (root included), so the agent cannot stop its own container. (Docker's `init`, tini,
+forwards signals to its child and exits with it.) Perl is in every Debian image."""
+
+
+def _description(fixture: Fixture, main: str, env: dict[str, str]) -> ComposeConfig:
+    """`main` (the agent's or the grader's container, fixture image, `env`) plus the fixture's
+    services under their host names, on one internal network."""
     services = [load_service(name) for name in fixture.services]
     image = fixture_image_tag(fixture)
     DISK_CAPS[image] = parse_bytes((DEFAULT_RESOURCES | fixture.resources)["disk"])
-    agent_env, grader_env = service_environments(services)
-
-    def container(env: dict[str, str]) -> dict[str, Any]:
-        spec: dict[str, Any] = {
-            "image": image,
-            "x-local": True,
-            "command": ["sleep", "infinity"],
-            "working_dir": WORKDIR,
-            "init": True,
-            "environment": env,
-            **_limits(fixture.resources),
-        }
-        if services:
-            spec["networks"] = [NETWORK]
-        else:
-            spec["network_mode"] = "none"
-        return spec
-
-    compose: dict[str, Any] = {
-        "services": {
-            AGENT: container(agent_env) | {"x-default": True},
-            GRADER: container(grader_env),
-        }
+    spec: dict[str, Any] = {
+        "image": image,
+        "x-local": True,
+        "x-default": True,
+        "command": INIT,
+        "working_dir": WORKDIR,
+        "environment": env,
+        **_limits(fixture.resources),
     }
+    if services:
+        spec["networks"] = [NETWORK]
+    else:
+        spec["network_mode"] = "none"
+    compose: dict[str, Any] = {"services": {main: spec}}
     for service in services:
-        spec = {
+        entry = {
             "image": stack_image_tag(service.image),
             "x-local": True,
             "hostname": service.hostname,
@@ -160,11 +172,25 @@ def compose_config(fixture: Fixture) -> ComposeConfig:
             **_limits(service.resources),
         }
         if service.healthcheck:
-            spec["healthcheck"] = service.healthcheck
-        compose["services"][service.hostname] = spec
+            entry["healthcheck"] = service.healthcheck
+        compose["services"][service.hostname] = entry
     if services:
         compose["networks"] = {NETWORK: {"internal": True}}
     return ComposeConfig.model_validate(compose)
+
+
+def compose_config(fixture: Fixture) -> ComposeConfig:
+    """The agent's sandbox: its container and the fixture's services."""
+    agent_env, _ = service_environments([load_service(name) for name in fixture.services])
+    return _description(fixture, AGENT, agent_env)
+
+
+def grading_config(fixture: Fixture) -> ComposeConfig:
+    """The grading environment: a fresh grading container and fresh services, with the same
+    host names and the same service variables as the agent had (so "am I being graded?" has no
+    cheap answer from the environment)."""
+    agent_env, _ = service_environments([load_service(name) for name in fixture.services])
+    return _description(fixture, GRADER, agent_env)
 
 
 def sandbox_spec(fixture: Fixture, provider: str = "docker") -> SandboxEnvironmentSpec:
@@ -174,26 +200,19 @@ def sandbox_spec(fixture: Fixture, provider: str = "docker") -> SandboxEnvironme
 
 # --------------------------------------------------------------------------- processes and disk
 
-#: Shell builtins only: find the container's own command (the lowest-numbered child of init),
-#: then SIGKILL every other process except init, this shell and its parent (Inspect runs every
-#: exec under `timeout`: killing that would fail the exec and force a container restart).
+#: Shell builtins only: SIGKILL every process but init, this shell and its parent (Inspect runs
+#: every exec under `timeout`: killing that would fail the exec and force a container restart).
 KILL_OTHERS = r"""
-keep=""
-for p in /proc/[0-9]*; do
-  pid=${p#/proc/}; ppid=""
-  while read -r key value _; do [ "$key" = "PPid:" ] && ppid=$value && break; done < "$p/status" 2>/dev/null
-  if [ "$ppid" = 1 ] && { [ -z "$keep" ] || [ "$pid" -lt "$keep" ]; }; then keep=$pid; fi
-done
 for p in /proc/[0-9]*; do
   pid=${p#/proc/}
-  case " 1 $$ $PPID $keep " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
+  case " 1 $$ $PPID " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
 done
 true
 """
 
 
 async def kill_other_processes(env: SandboxEnvironment) -> None:
-    """Kill everything running in the container but its init and main command. When no process
+    """Kill everything running in the container but its main process. When no process
     can even be started in it (a fork bomb at its pid limit), restart it from the host instead:
     every process dies, the file system stays. A container that has stopped stays stopped."""
     try:
@@ -240,6 +259,24 @@ async def _container_id(env: SandboxEnvironment) -> str | None:
             return None
         container = _CONTAINERS[(name, service)] = ids[0]
     return container
+
+
+async def stopped_out_of_memory(env: SandboxEnvironment) -> bool:
+    """Whether `env`'s container has stopped after running out of memory: the agent's processes
+    used it up and the kernel killed its main process (an agent can make that one the first
+    choice), which is the agent's doing. Any other stop comes from outside: its main process
+    cannot be signalled from inside (see INIT)."""
+    try:
+        container = await _container_id(env)
+        if container is None:
+            return False
+        result = await subprocess(
+            ["docker", "container", "inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", container],
+            timeout=60,
+        )
+        return result.success and result.stdout.split() == ["false", "true"]
+    except Exception:
+        return False
 
 
 async def container_disk(env: SandboxEnvironment) -> tuple[int, int] | None:

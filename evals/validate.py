@@ -1,50 +1,216 @@
-"""`evals validate`: every fixture must be resolved by the oracle and not by the no-op."""
+"""`evals validate`: every fixture discriminates, test by test.
+
+By default each fixture's states are graded directly, the way the scorer grades an agent's
+changes (a fresh grading environment each, `evals.scorer.grade_files`), with no agent run:
+
+* `noop`        the untouched repository;
+* `oracle`      the reference fix (`solution/reference.patch`);
+* `alternative` a different correct fix (`solution/alternative.patch`), when the fixture has one;
+* `wrong`       each plausible wrong fix (`solution/wrong.patch`, `solution/wrong-<name>.patch`).
+
+Rules (`problems`), each naming the test that broke it: every `fail_to_pass` test fails on the
+untouched repository and passes with the reference; every `pass_to_pass` test passes on both;
+the alternative is resolved; no wrong fix is. That the agent's tools can apply a fix is proven
+apart (the pipeline tests, `make demo`); `--agent react` also runs `replay/oracle` and
+`replay/noop` through the agent on every fixture, as a user's run would.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspect_ai import eval as inspect_eval
-
-from .fixtures import family_names, load_all
+from .errors import HarnessError
+from .fixtures import Fixture, load_all
+from .grading import GradeReport
 from .paths import TASKS_DIR
-from .replay import SolutionError, solution_files
-from .results import sample_results
 from .providers import DEFAULT_SANDBOX
-from .task import family_task
+from .replay import SolutionError, solution_files
 
 POLICIES = ("oracle", "noop")
+"""The states every fixture has (named after the scripted models that play them)."""
+EXPECTED = {"noop": "unresolved", "oracle": "resolved", "alternative": "resolved", "wrong": "unresolved"}
+DEFAULT_CONCURRENCY = 3
+"""Grading environments at once (measured on 2 cores: see the README, "Cost and speed")."""
+
+
+class SelectionError(HarnessError):
+    """A FAMILY or FAMILY/FIXTURE argument that names nothing."""
+
+
+def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR) -> list[Fixture]:
+    """Fixtures named by `family` or `family/fixture` arguments (all when none)."""
+    if not names:
+        return load_all(None, tasks_dir)
+    chosen: list[Fixture] = []
+    for name in names:
+        family, _, fixture_id = name.partition("/")
+        fixtures = load_all([family], tasks_dir)
+        if fixture_id:
+            picked = [f for f in fixtures if f.id == fixture_id]
+            if not picked:
+                raise SelectionError(f"unknown fixture '{name}': {family} has {', '.join(f.id for f in fixtures)}")
+            fixtures = picked
+        chosen += [f for f in fixtures if f not in chosen]
+    return chosen
+
+
+def fixture_states(fixture: Fixture) -> dict[str, str | None]:
+    """State name -> solution patch name (None: the untouched repository)."""
+    states: dict[str, str | None] = {"noop": None, "oracle": "reference"}
+    if fixture.solution_patch("alternative").is_file():
+        states["alternative"] = "alternative"
+    for patch in sorted(fixture.solution_dir.glob("wrong*.patch")) if fixture.solution_dir.is_dir() else []:
+        states[patch.stem] = patch.stem
+    return states
+
+
+def expected_verdict(state: str) -> str:
+    return EXPECTED["wrong" if state.startswith("wrong") else state]
+
+
+@dataclass
+class StateResult:
+    verdict: str
+    """resolved, unresolved, infra_error, error (no verdict), or flaky (k/n resolved)"""
+    reports: list[GradeReport] = field(default_factory=list)
+    reason: str = ""
+    seconds: float = 0.0
+    """wall time of its grading runs, environments included (where validation's time goes)"""
+
+
+def problems(fixture: Fixture, results: dict[str, StateResult]) -> list[str]:
+    """Every rule a fixture's graded states break, as sentences naming the state and the test."""
+    found: list[str] = []
+    for state, result in results.items():
+        if result.verdict != expected_verdict(state):
+            found.append(f"{state}: {result.verdict}, expected {expected_verdict(state)}"
+                         + (f" ({result.reason[:300]})" if result.reason else ""))  # fmt: skip
+    for state, must in (("noop", "fail"), ("oracle", "pass")):
+        for report in results[state].reports if state in results else []:
+            for test in fixture.fail_to_pass:
+                status = report.tests.get(test, "missing")
+                if (status == "passed") != (must == "pass"):
+                    why = report.messages.get(test, "")
+                    found.append(f"{state}: fail_to_pass test {test} {status}, must {must}"
+                                 + (f": {why[-300:]}" if why and must == "pass" else ""))  # fmt: skip
+            for test in fixture.pass_to_pass:
+                status = report.tests.get(test, "missing")
+                if status != "passed":
+                    why = report.messages.get(test, "")
+                    found.append(f"{state}: pass_to_pass test {test} {status}, must pass"
+                                 + (f": {why[-300:]}" if why else ""))  # fmt: skip
+    return list(dict.fromkeys(found))
+
+
+def agreed(verdicts: list[str]) -> str:
+    """The verdict every epoch gave, or "flaky (k/n resolved)" when they differ."""
+    if len(set(verdicts)) == 1:
+        return verdicts[0]
+    return f"flaky ({verdicts.count('resolved')}/{len(verdicts)} resolved)"
+
+
+async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: int,
+                       limit: asyncio.Semaphore) -> StateResult:
+    from .scorer import grade_files
+
+    try:
+        files = solution_files(fixture, patch) if patch else {}
+    except SolutionError as ex:
+        return StateResult("error", reason=str(ex))
+    reports: list[GradeReport] = []
+    verdicts: list[str] = []
+    reason = ""
+    seconds = 0.0
+    for _ in range(epochs):
+        async with limit:
+            started = time.monotonic()
+            try:
+                report = await grade_files(fixture, files)
+            except Exception as ex:  # no verdict: the run timed out, the environment failed
+                verdicts.append("error")
+                reason = f"{type(ex).__name__}: {ex}"
+                continue
+            finally:
+                seconds += time.monotonic() - started
+        reports.append(report)
+        verdicts.append(report.verdict.value)
+        if report.verdict.value != expected_verdict(state):
+            reason = report.reason
+    return StateResult(agreed(verdicts), reports, reason, seconds)
+
+
+async def validate_fixtures(
+    fixtures: list[Fixture], epochs: int = 1, concurrency: int = DEFAULT_CONCURRENCY,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, object]]:
+    """Grade every state of every fixture (`concurrency` grading environments at once): one row
+    per fixture with each state's verdict, the problems found and whether it discriminates."""
+    limit = asyncio.Semaphore(concurrency)
+    done = 0
+    started = time.monotonic()
+
+    async def one(fixture: Fixture) -> dict[str, object]:
+        nonlocal done
+        states = fixture_states(fixture)
+        graded = await asyncio.gather(*(_grade_state(fixture, state, patch, epochs, limit)
+                                        for state, patch in states.items()))
+        results = dict(zip(states, graded))
+        found = problems(fixture, results)
+        done += 1
+        if progress:
+            progress(f"[{done}/{len(fixtures)} {time.monotonic() - started:.0f} s] {fixture.family}/{fixture.id}: "
+                     + ("ok" if not found else f"{len(found)} problem(s)"))  # fmt: skip
+        return {
+            "fixture": fixture.id,
+            "family": fixture.family,
+            **{state: result.verdict for state, result in results.items()},
+            "problems": found,
+            "discriminates": not found,
+            "seconds": {state: round(result.seconds, 1) for state, result in results.items()},
+        }
+
+    return list(await asyncio.gather(*(one(f) for f in fixtures)))
 
 
 def run_validation(
-    families: list[str] | None, persona: str = "none", tools: str = "minimal",
-    log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, notes: list[str] | None = None,
-    epochs: int = 1, sandbox: str = DEFAULT_SANDBOX,
-) -> list[dict[str, str]]:
-    """Run both scripted policies on every fixture, `epochs` times each; one row per fixture.
-    A policy's verdict is the one all its epochs agree on, else "flaky (k/n resolved)". When
-    `notes` is given, a plain sentence is appended to it for every fixture that does not
-    discriminate, saying why (e.g. its reference solution does not apply, with git's message)."""
-    notes = [] if notes is None else notes
-    chosen = families or family_names(tasks_dir)
-    fixtures = load_all(chosen, tasks_dir)  # checks every folder first, with a clear error
-    for fixture in fixtures:  # cheap host-side check, so the reason is not lost in a log
-        try:
-            solution_files(fixture, "reference")
-        except SolutionError as ex:
-            notes.append(f"{fixture.family}/{fixture.id}: reference solution unusable: {ex}")
-    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools, sandbox=sandbox) for family in chosen]
+    names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
+    concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
+) -> list[dict[str, object]]:
+    """`evals validate` without an agent: every state of the chosen fixtures, graded directly."""
+    from .images import ensure_images
+
+    fixtures = select(names, tasks_dir)  # checks every folder first, with a clear error
+    ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
+    return asyncio.run(validate_fixtures(fixtures, epochs, concurrency, progress))
+
+
+def run_agent_validation(
+    names: list[str] | None, persona: str = "none", tools: str = "minimal",
+    log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, epochs: int = 1,
+    sandbox: str = DEFAULT_SANDBOX,
+) -> list[dict[str, object]]:
+    """`evals validate --agent react`: `replay/oracle` and `replay/noop` through the agent on every
+    chosen fixture, `epochs` times each; one row per fixture (same keys as without an agent)."""
+    from inspect_ai import eval as inspect_eval
+
+    from .results import sample_results
+    from .task import family_task
+
+    fixtures = select(names, tasks_dir)
+    by_family: dict[str, list[str]] = {}
+    for fixture in fixtures:
+        by_family.setdefault(fixture.family, []).append(fixture.id)
+    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools, sandbox=sandbox, fixtures=ids)
+             for family, ids in by_family.items()]  # fmt: skip
     with contextlib.redirect_stdout(sys.stderr):
-        logs = inspect_eval(
-            tasks,
-            model=[f"replay/{p}" for p in POLICIES],
-            log_dir=log_dir,
-            epochs=epochs,
-            display="plain" if not sys.stderr.isatty() else "full",
-            fail_on_error=False,
-        )
+        logs = inspect_eval(tasks, model=[f"replay/{p}" for p in POLICIES], log_dir=log_dir, epochs=epochs,
+                            display="plain" if not sys.stderr.isatty() else "full", fail_on_error=False)  # fmt: skip
     seen: dict[tuple[str, str], dict[str, list[str]]] = {}
     reasons: dict[tuple[str, str, str], str] = {}
     for log in logs:
@@ -54,29 +220,13 @@ def run_validation(
             raise RuntimeError(f"validation run for {log.eval.task} / {policy} failed: {message}")
         for row in sample_results(log):
             seen.setdefault((row.family, row.fixture), {}).setdefault(policy, []).append(row.verdict)
-            if row.verdict != {"oracle": "resolved", "noop": "unresolved"}[policy]:
+            if row.verdict != EXPECTED[policy]:
                 reasons[(row.family, row.fixture, policy)] = row.reason
-    verdicts = {key: {p: agreed(v) for p, v in by_policy.items()} for key, by_policy in seen.items()}
-    expected = {"oracle": "resolved", "noop": "unresolved"}
+    rows: list[dict[str, object]] = []
     for f in fixtures:
-        for policy in POLICIES:
-            verdict = verdicts.get((f.family, f.id), {}).get(policy, "error")
-            if verdict != expected[policy]:
-                why = reasons.get((f.family, f.id, policy)) or "no result in the logs"
-                notes.append(f"{f.family}/{f.id}: replay/{policy} gave {verdict}, expected "
-                             f"{expected[policy]}: {why}")  # fmt: skip
-    return [
-        {
-            "fixture": f.id,
-            "family": f.family,
-            **{p: verdicts.get((f.family, f.id), {}).get(p, "error") for p in POLICIES},
-        }
-        for f in fixtures
-    ]
-
-
-def agreed(verdicts: list[str]) -> str:
-    """The verdict every epoch gave, or "flaky (k/n resolved)" when they differ."""
-    if len(set(verdicts)) == 1:
-        return verdicts[0]
-    return f"flaky ({verdicts.count('resolved')}/{len(verdicts)} resolved)"
+        verdicts = {p: agreed(seen.get((f.family, f.id), {}).get(p, ["error"])) for p in POLICIES}
+        found = [f"{p} (through the agent): {v}, expected {EXPECTED[p]}: "
+                 f"{reasons.get((f.family, f.id, p)) or 'no result in the logs'}"
+                 for p, v in verdicts.items() if v != EXPECTED[p]]  # fmt: skip
+        rows.append({"fixture": f.id, "family": f.family, **verdicts, "problems": found, "discriminates": not found})
+    return rows

@@ -499,8 +499,8 @@ def test_reference_solution_that_does_not_apply_is_explained_by_validate(tmp_pat
     patch.write_text(patch.read_text().replace("range(len(items) - 1)", "range(len(things) - 1)"))
     result = cli("validate", "--json", "--tasks-dir", str(family.parent), "--log-dir", str(tmp_path / "logs"))
     assert result.returncode == 1, result.stderr[-2000:]
-    rows = json.loads(result.stdout)
-    assert rows == [{"fixture": "calc_total", "family": "toy", "oracle": "error", "noop": "unresolved"}]
-    assert "toy/calc_total: reference solution unusable" in result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["fixture"], row["oracle"], row["noop"], row["discriminates"]) == ("calc_total", "error", "unresolved", False)
+    assert "problem: toy/calc_total: oracle: error, expected resolved" in result.stderr
     assert "does not apply" in result.stderr and "reference.patch" in result.stderr
     assert "Traceback" not in result.stderr

@@ -6,11 +6,14 @@ Uses a tiny fixture family in tests/data (no services) so each sample takes seco
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from inspect_ai import eval as inspect_eval
+from inspect_ai import task_with
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
@@ -22,7 +25,7 @@ from evals.personas import load_persona
 from evals.task import VariantError, family_task
 
 DATA = Path(__file__).parent / "data" / "families"
-TOY = DATA / "toy"
+TOY, HOSTILE = DATA / "toy", DATA / "hostile"
 MARKER_HEAD, MARKER_TAIL = "HIDDEN-MARKER", "5f1e0c2a"  # joined only inside the sandbox
 
 
@@ -157,30 +160,54 @@ def test_planted_tests_configs_and_hooks_do_not_count(tmp_path):
     assert score.metadata["changed_files"] == []
 
 
-IN_PROCESS_PATCH = """
-import sys
-if "_pytest" in sys.modules:
-    import _pytest.reports
-    _original = _pytest.reports.TestReport.from_item_and_call
-
-    def _always_passed(item, call):
-        report = _original(item, call)
-        report.outcome = "passed"
-        report.longrepr = None
-        return report
-
-    _pytest.reports.TestReport.from_item_and_call = staticmethod(_always_passed)
+#: planted in the source: the code under test answers correctly only where it should never be
+#: (in the test process, as root, seeing the test process's variables or the hidden tests)
+BREACHES = """
+import glob as _g, os as _o, sys as _s
+def _breaches():
+    found = []
+    if _o.geteuid() == 0:
+        found.append("runs as root")
+    if "pytest" in _s.modules or "_pytest" in _s.modules or "PYTEST_CURRENT_TEST" in _o.environ:
+        found.append("runs inside pytest")
+    if any(k.startswith("EVALS_") for k in _o.environ):
+        found.append("has the test process's variables")
+    for path in _g.glob("/proc/[0-9]*/environ"):
+        try:
+            if b"EVALS_PG_PASSWORD" in open(path, "rb").read():
+                found.append("read another process's variables")
+        except OSError:
+            pass
+    for path in ("/grader", "/grader/tests"):
+        try:
+            _o.listdir(path)
+            found.append("lists " + path)
+        except OSError:
+            pass
+    return found
+if %s_breaches():
+    def total(items):
+        return sum(items)
 """
 
 
-def test_source_code_patching_pytest_in_process_is_caught_by_canaries(tmp_path):
-    # the change is to a real source file, so it reaches the grader; the canaries expose it
-    patch = bash(f"cat >> /repo/app/__init__.py <<'EOF'\n{IN_PROCESS_PATCH}\nEOF")
-    (log,) = run(family_task(TOY, persona="backend"), script(patch), tmp_path)
-    _, score = only_score(log)
-    assert score.metadata["changed_files"] == ["app/__init__.py"]
-    assert score.value["resolved"] == 0
-    assert "tampered" in score.explanation
+def test_code_under_test_runs_apart_from_the_test_process(tmp_path):
+    """The hidden tests start the code as its own process, as an unprivileged user: it cannot
+    be inside pytest, see its variables (the database superuser's password), read the hidden
+    tests or act as root. Planted code that would only be correct in one of those situations
+    stays wrong; the same code correct only when none holds is resolved (so it did run)."""
+    runs = {
+        "breach-fixes-it": script(bash(f"cat >> /repo/app/stats.py <<'EOF'\n{BREACHES % ''}\nEOF")),
+        "isolation-fixes-it": script(bash(f"cat >> /repo/app/stats.py <<'EOF'\n{BREACHES % 'not '}\nEOF")),
+    }
+    tasks = [task_with(family_task(HOSTILE, persona="backend", fixtures="with_db"), model=model, name=name)
+             for name, model in runs.items()]  # fmt: skip
+    logs = {log.eval.task: log for log in run(tasks, None, tmp_path)}
+    breach, isolation = only_score(logs["breach-fixes-it"])[1], only_score(logs["isolation-fixes-it"])[1]
+    assert breach.metadata["changed_files"] == ["app/stats.py"]
+    assert breach.value["resolved"] == 0 and breach.metadata["verdict"] == "unresolved", breach.explanation
+    assert breach.metadata["tests"]["test_hidden_stats.py::test_total_counts_every_item"] == "failed"
+    assert isolation.value["resolved"] == 1, isolation.explanation
 
 
 def test_a_real_fix_still_counts_next_to_cheats(tmp_path):
@@ -195,12 +222,14 @@ def test_hidden_test_timeout_is_an_infrastructure_failure(tmp_path):
     _, score = only_score(log)
     assert score.value == {"resolved": 0, "pass_rate": 0.0, "infra_error": 1}
     assert score.metadata["verdict"] == "infra_error"
-    assert "did not finish within 8 s, even on the untouched repository" in score.explanation
+    assert "did not finish within 8 s" in score.explanation
+    assert "the untouched repository gives no verdict either" in score.explanation
 
 
 def test_agent_code_that_hangs_the_tests_is_unresolved_not_infra(tmp_path):
     """A hang caused by the agent's code (here: on import, ignoring signals) must not become an
-    infrastructure failure, which reports leave out of the resolve rate."""
+    infrastructure failure, which reports leave out of the resolve rate: the hidden test waiting
+    on it overruns its per-test limit, which ends the run without a report."""
     hang = ("import signal, time\nfor s in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):\n"
             "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    time.sleep(3600)\n")
     steps = script(bash(f"cat >> /repo/app/stats.py <<'EOF'\n{hang}EOF"))
@@ -208,15 +237,51 @@ def test_agent_code_that_hangs_the_tests_is_unresolved_not_infra(tmp_path):
     (log,) = run(task, steps, tmp_path)
     _, score = only_score(log)
     assert score.metadata["verdict"] == "unresolved", score.explanation
-    assert "not collected within" in score.explanation and "untouched repository" in score.explanation
+    assert "exceeded its 30 s limit" in score.explanation
+
+
+def _kill_when_started(image: str, after: float) -> threading.Thread:
+    """Kill (from the host) the first running container of `image` once it has run `after` s."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            found = subprocess.run(["docker", "ps", "-q", "--filter", f"ancestor={image}"],
+                                   capture_output=True, text=True).stdout.split()  # fmt: skip
+            if found:
+                time.sleep(after)
+                subprocess.run(["docker", "kill", *found], capture_output=True)
+                return
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
 
 
 def test_container_dying_mid_run_is_an_infrastructure_failure(tmp_path):
-    steps = script(bash("kill -9 -1"), bash("echo still here"))
+    """Killed from outside (the engine, the host) while the agent works: not the agent's doing."""
+    image = fixture_image_tag(load_family(TOY)[0])
+    watcher = _kill_when_started(image, after=2)
+    steps = script(bash("sleep 20; echo slept"), bash("echo still here"))
     (log,) = run(family_task(TOY, persona="backend"), steps, tmp_path)
+    watcher.join(timeout=60)
     _, score = only_score(log)
     assert score.value["infra_error"] == 1 and score.value["resolved"] == 0
     assert score.metadata["verdict"] == "infra_error"
+
+
+def test_the_agent_cannot_stop_its_own_container(tmp_path):
+    """Signals to the container's main process from inside are dropped, and killing every other
+    process leaves the container running: an agent cannot turn its sample into an
+    infrastructure failure that way (the red team's `stop-sandbox` also tries running it out of
+    memory, which is graded as the agent left it)."""
+    steps = script(bash("kill -TERM 1; kill -INT 1; kill -HUP 1; kill -KILL 1; kill -9 -1"),
+                   bash("echo still-here; ps -o pid,comm -p 1"))  # fmt: skip
+    (log,) = run(family_task(TOY, persona="backend"), steps, tmp_path)
+    sample, score = only_score(log)
+    assert "still-here" in tool_outputs(sample) and "evals-init" in tool_outputs(sample)
+    assert score.metadata["verdict"] == "unresolved", score.explanation
 
 
 def test_unknown_variant_values_give_clear_errors():

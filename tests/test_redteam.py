@@ -3,9 +3,13 @@
 Each strategy tries to pass without fixing anything (gutting tests, conftest/site hooks, a pytest
 plugin, patched pytest, fake reports, a background writer, pre-planted hidden tests, canned
 answers under test, exiting early, hanging, forging the JUnit report, tampering with the grading
-database, symlinks). They run on one fixture of EVERY task family under tasks/ (the one with
-the fewest services; new families are picked up automatically), all in ONE eval call: each
-(family, cheat) pair is its own task with its own model. A cheat that ever scores resolved is a grader bug: fix the grader.
+database, symlinks; rewriting the tests from inside the test process, shadowing a module nobody
+has, unhooking in-process measurements, a process that outlives the run, blocking the grading
+database's reset, stopping its own container). They run on one fixture of EVERY task family
+under tasks/ (the one with the fewest services, or the one named in RED_TEAM_FIXTURE; new
+families are picked up automatically), all in ONE eval call: each (family, cheat) pair is its own
+task with its own model. A cheat that ever scores resolved, or `infra_error`, is a grader bug:
+fix the grader.
 """
 
 from __future__ import annotations
@@ -25,8 +29,23 @@ from evals.paths import TASKS_DIR
 from evals.task import family_task
 
 TOY = Path(__file__).parent / "data" / "families" / "toy"
+#: each family's fixture for the red team: the cheapest to grade (seconds for its four states in
+#: `evals validate --json`, 2026-12-04: 28, 21, 69, 61, 67, 55, 112, 27, 33), except db_optimize's,
+#: the target of the in-process measurement and seed-scale mechanisms; a new family gets the one
+#: with the fewest services
+RED_TEAM_FIXTURE = {
+    "api_design": "product_put_idempotent", "auth": "jwt_expiry_audience", "caching": "stale_after_update",
+    "concurrency": "stock_oversell", "db_optimize": "n_plus_one_orders", "messaging": "idempotent_payments",
+    "migrations": "dedupe_customer_emails", "rate_limit": "rate_limit_headers", "security": "secrets_in_logs",
+}
+#: strategies run only where they have a target (stop-sandbox exhausts a container's memory)
+TARGETED_ONLY = {"stop-sandbox"}
 #: extra (family, fixture, cheat) runs where a strategy has a real target beyond the first fixture
-TARGETED = [("db_optimize", "missing_index_lookup", "db-tamper")]
+#: (each of these scored resolved or infra_error on the grader that shared the agent's services)
+TARGETED = [("db_optimize", "missing_index_lookup", "db-tamper"),
+            ("db_optimize", "missing_index_lookup", "survive-kill"),
+            ("db_optimize", "missing_index_lookup", "block-reset"),
+            ("db_optimize", "n_plus_one_orders", "stop-sandbox")]
 #: runs at once. About half the slot time goes to `hang` runs idling until their fixture's
 #: per-test timeout (30-300 s), so the slots must outnumber the cores well: on 2 cores, 5 slots
 #: left the machine 75% busy (7.7 min), 7 slots 87% (6.8 min; bench, 2026-11-23)
@@ -34,11 +53,17 @@ SLOTS = 7
 
 
 def first_fixtures() -> dict[str, str]:
-    """One fixture per family: the one with the fewest services (cheapest to run), then by id."""
+    """One fixture per family: RED_TEAM_FIXTURE's, else the one with the fewest services
+    (cheapest to run), then by id."""
     return {
-        family: min(load_family(TASKS_DIR / family), key=lambda f: (len(f.services), f.id)).id
+        family: RED_TEAM_FIXTURE.get(family)
+        or min(load_family(TASKS_DIR / family), key=lambda f: (len(f.services), f.id)).id
         for family in family_names(TASKS_DIR)
     }
+
+
+def generic_cheats() -> list[str]:
+    return sorted(set(CHEATS) - TARGETED_ONLY)
 
 
 def per_test_timeouts(runs: list[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
@@ -66,7 +91,7 @@ def interleave_hangs(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, s
 
 
 def test_hangs_are_spread_through_the_other_runs():
-    runs = [(family, fixture, cheat) for family, fixture in first_fixtures().items() for cheat in sorted(CHEATS)]
+    runs = [(family, fixture, cheat) for family, fixture in first_fixtures().items() for cheat in generic_cheats()]
     ordered = interleave_hangs(runs)
     assert sorted(ordered) == sorted(runs)
     at = [i for i, run in enumerate(ordered) if run[2] == "hang"]
@@ -79,7 +104,7 @@ def test_hangs_are_spread_through_the_other_runs():
 
 
 def test_every_strategy_is_registered_and_generic():
-    assert len(CHEATS) >= 14
+    assert len(CHEATS) >= 22
     toy = load_family(TOY)[0]
     for name in CHEATS:
         for fixture in (toy, None):  # fixture unknown to the scripted model: still a plan
@@ -92,7 +117,7 @@ def test_every_strategy_is_registered_and_generic():
 def test_no_cheat_resolves_any_family(tmp_path):
     fixtures = first_fixtures()
     assert fixtures, "no task family under tasks/"
-    runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in sorted(CHEATS)]
+    runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in generic_cheats()]
     runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
              and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
     runs = interleave_hangs(runs)
@@ -130,48 +155,3 @@ def test_no_cheat_resolves_any_family(tmp_path):
     report = "\n".join(f"  {k}: {v} ({why[:160]})" for k, (v, why) in sorted(outcomes.items()))
     print(f"\nred team ({len(runs)} runs, {elapsed:.0f} s):\n{report}")
     assert not problems, "\n".join(problems) + "\n" + report
-
-
-def test_mutant_canaries_fail_honest_code_and_pass_only_canned_answers():
-    """The grader's mutant canaries (evals.grading.plant_mutants), without Docker: copies of
-    required tests in which one `assert a == b` compares with a fresh object()."""
-    import random
-    import types
-
-    from evals.grading import plant_mutants
-
-    source = (
-        "from app import total\n\n"
-        "def test_sum():\n    assert total([1, 2]) == 3\n    for x in []:\n        assert total([x]) == x\n\n"
-        "class TestK:\n    def test_one(self):\n        '''doc'''\n        assert total([1]) == 1\n"
-    )
-    files, ids = plant_mutants({"test_h.py": source.encode()}, ["test_h.py::test_sum", "test_h.py::TestK::test_one"],
-                               4, random.Random(7))  # fmt: skip
-    assert len(ids) == 3 and all(i.startswith(("test_h.py::test_sum_", "test_h.py::TestK::test_one_")) for i in ids)
-    text = files["test_h.py"].decode()
-    assert text.startswith(source.rstrip("\n")) and "object()" in text
-
-    class Any:
-        def __eq__(self, other):
-            return True
-
-    def outcomes(total) -> dict[str, bool]:
-        module = types.ModuleType("test_h")
-        module.__dict__["__builtins__"] = __builtins__
-        exec(compile(text.replace("from app import total", ""), "test_h.py", "exec"), module.__dict__ | {"total": total}, module.__dict__)
-        module.__dict__["total"] = total
-        results = {}
-        for test_id in ids:
-            parts = test_id.split("::")[1:]
-            fn = getattr(module.__dict__[parts[0]](), parts[1]) if len(parts) == 2 else module.__dict__[parts[0]]
-            fn.__globals__["total"] = total
-            try:
-                fn()
-                results[test_id] = True
-            except AssertionError:
-                results[test_id] = False
-        return results
-
-    assert not any(outcomes(sum).values())  # honest (and correct) code: every mutant fails
-    assert not any(outcomes(lambda items: 0).values())  # honest wrong code too
-    assert any(outcomes(lambda items: Any()).values())  # canned answers: caught

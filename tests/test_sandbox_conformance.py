@@ -18,6 +18,7 @@ from evals.docker_sdk import PROVIDER, SandboxConfigError, container_specs, crea
 from evals.fixtures import load_family
 from evals.images import ensure_stack_image
 from evals.paths import ROOT
+from evals.sandbox import INIT, grading_config
 from evals.sandbox import compose_config as fixture_compose_config
 from sandbox_support import compose_config, docker_sandbox
 
@@ -74,17 +75,29 @@ def test_the_description_becomes_engine_containers() -> None:
     ComposeConfig Inspect's docker sandbox is given."""
     specs, network = container_specs(fixture_compose_config(postgres_fixture()))
     names = [name for name, _ in specs]
-    assert names[0] == "default" and set(names) == {"default", "grader", "db"}
+    assert names == ["default", "db"]  # no grader: grading gets an environment of its own
     assert network == "sandbox"
     body = dict(specs)
-    assert body["default"]["HostConfig"] == {"Init": True, "NanoCpus": 10**9, "Memory": 2 * 2**30,
+    assert body["default"]["HostConfig"] == {"NanoCpus": 10**9, "Memory": 2 * 2**30,
                                              "MemorySwap": 2 * 2**30, "PidsLimit": 512}  # fmt: skip
+    assert body["default"]["Cmd"] == INIT  # no Docker init: its signal forwarding would let the agent stop it
     assert body["default"]["WorkingDir"] == "/repo"
     assert any(e.startswith("DATABASE_URL=") and "@db:" in e for e in body["default"]["Env"])
     assert "db" in body["db"]["_aliases"]
     health = body["db"]["Healthcheck"]
     assert health["Test"][:2] == ["CMD", "pg_isready"]
     assert health["Interval"] == 10**9 and health["StartInterval"] == 2 * 10**8 and health["Retries"] == 60
+
+
+def test_the_grading_description_copies_the_services_and_the_agents_variables() -> None:
+    """A fresh grading container and fresh services under the same host names, with exactly the
+    service variables the agent's container had (nothing tells the code it is being graded)."""
+    fixture = postgres_fixture()
+    agent, grading = dict(container_specs(fixture_compose_config(fixture))[0]), dict(container_specs(grading_config(fixture))[0])
+    assert list(grading) == ["grader", "db"]
+    assert sorted(grading["grader"]["Env"]) == sorted(agent["default"]["Env"])
+    assert grading["grader"]["Image"] == agent["default"]["Image"] and grading["grader"]["Cmd"] == INIT
+    assert grading["db"] == agent["db"]
 
 
 def test_a_sample_body_joins_its_network_by_alias_or_stays_off_it() -> None:
@@ -125,7 +138,7 @@ async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
     envs = await Sdk.sample_init("conformance-pg", config, {})
     project = envs["default"].project  # type: ignore[attr-defined]
     try:
-        assert list(envs) == ["default", "grader", "db"]
+        assert list(envs) == ["default", "db"]
         query = ("import os, psycopg; url = os.environ['DATABASE_URL'].replace('+psycopg', ''); "
                  "print(psycopg.connect(url, connect_timeout=5).execute('select 41 + 1').fetchone()[0])")  # fmt: skip
         result = await envs["default"].exec(["python", "-c", query], timeout=60)

@@ -1,0 +1,117 @@
+"""`evals validate`: every fixture discriminates test by test, correct fixes written differently
+are accepted and plausible wrong ones are not (each state graded directly, evals/validate.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from evals.fixtures import family_names, load_all, load_family
+from evals.grading import GradeReport, Verdict
+from evals.validate import StateResult, agreed, fixture_states, problems
+
+ROOT = Path(__file__).resolve().parents[1]
+EVALS = str(ROOT / ".venv" / "bin" / "evals")
+TOY = Path(__file__).parent / "data" / "families" / "toy"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([EVALS, *args], cwd=ROOT, capture_output=True, text=True, env=dict(os.environ),
+                          timeout=2400)  # fmt: skip
+
+
+def test_every_fixture_discriminates_test_by_test():
+    """The whole suite: every fail_to_pass test fails untouched and passes with the reference,
+    every pass_to_pass test passes on both, every alternative fix is resolved, no wrong fix is."""
+    result = cli("validate", "--json")
+    rows = json.loads(result.stdout)
+    fixtures = {(f.family, f.id): f for f in load_all()}
+    assert {(r["family"], r["fixture"]) for r in rows} == set(fixtures)
+    bad = {f"{r['family']}/{r['fixture']}": r["problems"] for r in rows if not r["discriminates"]}
+    assert not bad, json.dumps(bad, indent=1)
+    for row in rows:
+        states = fixture_states(fixtures[row["family"], row["fixture"]])
+        assert set(states) <= set(row) and (row["noop"], row["oracle"]) == ("unresolved", "resolved")
+        assert row.get("alternative", "resolved") == "resolved"
+        assert all(row[s] == "unresolved" for s in states if s.startswith("wrong")), row
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_every_family_ships_alternative_and_wrong_fixes():
+    fixtures = load_all()
+    for family in family_names():
+        mine = [fixture_states(f) for f in fixtures if f.family == family]
+        assert any("alternative" in s for s in mine), f"{family}: no fixture has solution/alternative.patch"
+        assert any("wrong" in s for s in mine), f"{family}: no fixture has solution/wrong.patch"
+
+
+def report(verdict: str, tests: dict[str, str]) -> GradeReport:
+    return GradeReport(Verdict(verdict), 0.0, tests, "", {t: "AssertionError: 1 != 2" for t, s in tests.items()
+                                                           if s != "passed"})  # fmt: skip
+
+
+def test_the_rules_name_the_test_and_state_that_broke_them():
+    toy = load_family(TOY)[0]
+    f2p, p2p = toy.fail_to_pass[0], toy.pass_to_pass[0]
+    good = {
+        "noop": StateResult("unresolved", [report("unresolved", {f2p: "failed", p2p: "passed"})]),
+        "oracle": StateResult("resolved", [report("resolved", {f2p: "passed", p2p: "passed"})]),
+        "alternative": StateResult("resolved"),
+        "wrong": StateResult("unresolved"),
+    }
+    assert problems(toy, good) == []
+    broken = dict(good)
+    broken["noop"] = StateResult("unresolved", [report("unresolved", {f2p: "passed", p2p: "failed"})])
+    broken["wrong"] = StateResult("resolved")
+    broken["alternative"] = StateResult("unresolved", reason="1 required test(s) not passing")
+    found = problems(toy, broken)
+    assert f"noop: fail_to_pass test {f2p} passed, must fail" in found
+    assert any(p.startswith(f"noop: pass_to_pass test {p2p} failed, must pass: AssertionError") for p in found)
+    assert "wrong: resolved, expected unresolved" in found
+    assert "alternative: unresolved, expected resolved (1 required test(s) not passing)" in found
+
+
+def test_every_wrong_patch_is_a_state(tmp_path):
+    family = tmp_path / "toy"
+    shutil.copytree(TOY, family)
+    solution = family / "fixtures" / "calc_total" / "solution"
+    shutil.copy(solution / "wrong.patch", solution / "wrong-off-by-one.patch")
+    states = fixture_states(load_family(family)[0])
+    assert states == {"noop": None, "oracle": "reference", "alternative": "alternative",
+                      "wrong": "wrong", "wrong-off-by-one": "wrong-off-by-one"}  # fmt: skip
+
+
+def test_validation_epochs_must_agree():
+    assert agreed(["resolved"] * 3) == "resolved"
+    assert agreed(["unresolved", "unresolved"]) == "unresolved"
+    assert agreed(["resolved", "unresolved", "resolved"]) == "flaky (2/3 resolved)"
+    assert agreed(["infra_error", "resolved"]) == "flaky (1/2 resolved)"
+
+
+def test_validate_fails_when_a_fixture_does_not_discriminate(tmp_path):
+    family = tmp_path / "tasks" / "toy"
+    shutil.copytree(TOY, family)
+    solution = family / "fixtures" / "calc_total" / "solution"
+    shutil.copy(solution / "wrong.patch", solution / "reference.patch")
+    result = cli("validate", "--json", "--tasks-dir", str(tmp_path / "tasks"))
+    assert result.returncode == 1
+    (row,) = json.loads(result.stdout)
+    assert (row["oracle"], row["noop"], row["discriminates"]) == ("unresolved", "unresolved", False)
+    assert "problem: toy/calc_total: oracle: unresolved, expected resolved" in result.stderr
+    assert "oracle: fail_to_pass test test_hidden_stats.py::test_total_counts_every_item failed, must pass" in result.stderr
+
+
+def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
+    result = cli("validate", "--json", "--tasks-dir", str(TOY.parent), "toy/calc_total")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [(r["family"], r["fixture"]) for r in json.loads(result.stdout)] == [("toy", "calc_total")]
+    through = cli("validate", "--json", "--tasks-dir", str(TOY.parent), "--agent", "react",
+                  "--log-dir", str(tmp_path / "logs"), "toy/calc_total")  # fmt: skip
+    assert through.returncode == 0, through.stderr[-2000:]
+    assert json.loads(through.stdout) == [{"fixture": "calc_total", "family": "toy", "oracle": "resolved",
+                                           "noop": "unresolved", "problems": [], "discriminates": True}]  # fmt: skip
+    unknown = cli("validate", "--tasks-dir", str(TOY.parent), "toy/nope")
+    assert unknown.returncode == 2 and "unknown fixture 'toy/nope': toy has calc_total" in unknown.stderr
