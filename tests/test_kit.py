@@ -62,3 +62,152 @@ def test_a_fake_clock_is_read_by_other_processes():
     clock.advance(60)
     read = f"print(({clock.expression()})())"
     assert float(subprocess.run([sys.executable, "-c", read], capture_output=True, text=True).stdout) == 1_700_000_060.5
+
+
+# --- the fork server and what uses it (run as the caller here: no `app` user to switch to) -----
+
+
+@pytest.fixture()
+def warm(tmp_path, monkeypatch):
+    """A fork server whose `python` is this interpreter, started in an empty folder (as the
+    caller, whatever users the machine has)."""
+    from gradekit import forkserver, process
+
+    monkeypatch.setattr(process, "APP_USER", "no-such-user-for-gradekit-tests")
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    with forkserver.start(["json", "no_such_module_here"], cwd=tmp_path) as server:
+        yield server
+
+
+def test_a_forked_command_reports_its_output_and_exit_code_like_a_process_of_its_own(warm):
+    assert warm.preloaded == ["json"] and "no_such_module_here" in warm.failed
+    done = warm.python("import sys; print('out'); print('err', file=sys.stderr); sys.exit(3)")
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out\n", "err\n")
+    done = warm.python("import sys; sys.exit('bye')")
+    assert (done.returncode, done.stderr) == (1, "bye\n")
+    done = warm.python("raise KeyError('boom')")
+    assert done.returncode == 1 and "Traceback" in done.stderr and "KeyError: 'boom'" in done.stderr
+    done = warm.run(["python", "-c", "import sys; print(sys.argv)", "a", "b"])
+    assert done.stdout == "['-c', 'a', 'b']\n"
+    # what the interpreter does at its end: join the threads, run atexit
+    done = warm.python("import atexit, threading, time\n"
+                       "atexit.register(print, 'atexit')\n"
+                       "threading.Thread(target=lambda: (time.sleep(0.2), print('thread'))).start()")
+    assert done.stdout == "thread\natexit\n"
+    for wrong in (["sh", "-c", "true"], ["python"], ["python", "-c"], ["python", "-X", "dev", "x.py"]):
+        with pytest.raises(ValueError):
+            warm.run(wrong)
+
+
+def test_forked_commands_share_nothing_but_the_preloaded_imports(warm, tmp_path):
+    (tmp_path / "mod.py").write_text("COUNT = []\n")
+    code = ("import json, mod; mod.COUNT.append(1); json.TOUCHED = getattr(json, 'TOUCHED', 0) + 1\n"
+            "print(len(mod.COUNT), json.TOUCHED)")
+    assert [warm.python(code).stdout for _ in range(2)] == ["1 1\n", "1 1\n"]
+    done = warm.python("import sys; print('json' in sys.modules, 'mod' in sys.modules)")
+    assert done.stdout == "True False\n"
+
+
+def test_a_forked_driver_hands_its_result_back(warm):
+    assert warm.call("result = {'sum': sum(args)}", [1, 2, 3]) == {"sum": 6}
+    with pytest.raises(AssertionError, match="exited with 1"):
+        warm.call("raise RuntimeError('no')")
+    proc = warm.spawn_driver("import time; time.sleep(0.2); result = args", "late")
+    assert driver.finish(proc, timeout=30) == "late"
+
+
+def test_a_forked_process_is_signalled_with_its_whole_session(warm):
+    import signal as signals
+    import time
+
+    proc = warm.spawn(["python", "-c", "import subprocess, time\n"
+                       "child = subprocess.Popen(['sleep', '60']); print(child.pid, flush=True); time.sleep(60)"])
+    deadline = time.monotonic() + 30
+    while not proc.output().strip() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(proc.output().split()[0])
+    proc.signal(signals.SIGTERM)
+    assert proc.wait(timeout=30) == -signals.SIGTERM
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{grandchild}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{grandchild}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        assert not Path(f"/proc/{grandchild}").exists(), "the signal did not reach the whole session"
+    with pytest.raises(TimeoutError, match="did not finish"):
+        warm.run(["python", "-c", "import time; time.sleep(60)"], timeout=0.5)
+
+
+def test_a_forked_server_is_served_and_stopped(warm):
+    import httpx
+
+    with warm.serve(["python", "-m", "http.server", "{port}", "--bind", "127.0.0.1"], health="/") as server:
+        assert httpx.get(server.url + "/").status_code == 200 and server.alive()
+    assert not server.alive()
+
+
+def test_a_dead_fork_server_is_reported(warm):
+    from gradekit import forkserver
+
+    warm.popen.kill()
+    warm.popen.wait()
+    with pytest.raises(forkserver.ForkServerGone):
+        for _ in range(50):  # the reader notices the closed socket shortly after
+            warm.python("pass")
+
+
+def test_migration_commands_are_forked_when_they_are_python_programs(warm, tmp_path, monkeypatch):
+    from gradekit import migrate, process
+
+    monkeypatch.setattr(process, "REPO", tmp_path)
+
+    script = tmp_path / "bin" / "tool"
+    script.write_text(f"#!{tmp_path}/bin/python3\nimport sys\nprint('tool', sys.argv[1:])\n")
+    script.chmod(0o755)
+    (tmp_path / "bin" / "shell-tool").write_text("#!/bin/sh\necho shell\n")
+    (tmp_path / "bin" / "shell-tool").chmod(0o755)
+    (tmp_path / "bin" / "python3").symlink_to("python")
+    (tmp_path / "bin" / "other").write_text("#!/usr/bin/python3\nprint('not this interpreter')\n")
+    (tmp_path / "bin" / "other").chmod(0o755)
+    assert migrate._as_python(["python", "manage.py", "migrate"]) == ["python", "manage.py", "migrate"]
+    assert migrate._as_python(["python3", "-m", "x"]) == ["python", "-m", "x"]
+    assert migrate._as_python(["other"]) is None
+    assert migrate._as_python(["tool", "x"]) == ["python", str(script), "x"]
+    assert migrate._as_python(["shell-tool"]) is None
+    migrate._WARM.append(warm)
+    try:
+        assert migrate.execute(["tool", "x"]).stdout == "tool ['x']\n"
+        assert migrate.execute(["shell-tool"], timeout=30).stdout == "shell\n"
+        with pytest.raises(migrate.CommandFailed, match="exited with 2"):
+            migrate.command(["python", "-c", "raise SystemExit(2)"])
+    finally:
+        migrate._WARM.remove(warm)
+
+
+def test_a_journey_runs_each_step_once_and_repeats_a_failure():
+    from gradekit.migrate import Journey
+
+    ran = []
+
+    def step(name, fail=False):
+        def run():
+            ran.append(name)
+            if fail:
+                raise AssertionError(f"{name} failed")
+            return name.upper()
+        return run
+
+    journey = Journey([("a", step("a")), ("b", step("b")), ("c", step("c", fail=True)), ("d", step("d"))])
+    assert journey.reach("b") == "B" and journey.reach("b") == "B" and ran == ["a", "b"]
+    for target in ("c", "d", "c"):
+        with pytest.raises(AssertionError, match="c failed"):
+            journey.reach(target)
+    assert ran == ["a", "b", "c"] and journey.value("a") == "A"
+    assert journey.reach("b") == "B" and ran == ["a", "b", "c", "a", "b"]  # the failed step's leftovers: start over
+    assert journey.reach("a") == "A" and ran == ["a", "b", "c", "a", "b", "a"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -18,8 +20,18 @@ NO_KEEPALIVE = httpx.Limits(max_keepalive_connections=0)
 does after 5 s) cannot break a request on a busy machine."""
 
 
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (verified against its CA bundle), made once for every client:
+    httpx would load the CA bundle for each new client (~50 ms of CPU), plain-HTTP URLs or not,
+    and `burst` makes a client per worker."""
+    make = getattr(httpx, "create_ssl_context", None)
+    return make() if make is not None else ssl.create_default_context()
+
+
 def http(timeout: float = REQUEST_TIMEOUT, **kwargs: Any) -> httpx.Client:
     """A client for the tests' own one-at-a-time requests."""
+    kwargs.setdefault("verify", tls_context())
     return httpx.Client(timeout=timeout, limits=NO_KEEPALIVE, **kwargs)
 
 
@@ -33,7 +45,7 @@ def wait_http(url: str, process: Any = None, *, timeout: float = 180.0, ready: t
             raise RuntimeError(f"{process!r} exited ({process.popen.returncode}) before {url} answered:\n"
                                f"{process.output()[-3000:]}")  # fmt: skip
         try:
-            status = httpx.get(url, timeout=2).status_code
+            status = httpx.get(url, timeout=2, verify=tls_context()).status_code
             if status in ready:
                 return
             if status in (404, 405) and status not in ready:  # up, but no such health route

@@ -163,3 +163,98 @@ def measure() -> Iterator[Work]:
         yield work
         rows = con.execute(_READ, (url.user, url.database)).fetchall()
     work.statements = [Statement(q or "", int(c), int(r), int(b)) for q, c, r, b in rows]
+
+
+# --- one database shared by several tests -------------------------------------------------------
+
+
+@contextmanager
+def rolled_back(con) -> Iterator[None]:
+    """A test's statement on a shared database, undone afterwards: the block runs in a
+    transaction of `con` (an autocommit connection) that is rolled back, with every deferrable
+    constraint checked at once (`SET CONSTRAINTS ALL IMMEDIATE`), so the statement fails or
+    succeeds just as it would on its own in autocommit. One failing statement per block (a failed
+    statement aborts the transaction)."""
+    with con.transaction(force_rollback=True):
+        con.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        yield
+
+
+class DataSnapshot:
+    """The rows of every table of the app's schema and where its sequences stand, copied as the
+    superuser into a schema of its own (`gradekit_snapshot`, which the app's role cannot read);
+    `restore()` puts them back (deleting what was added since, in tables made since too) without
+    touching the schema, while the code under test keeps running on the database: what
+    re-running its migrations or its init script and re-seeding would give, without running
+    them. Take it once the database is set up; `for_next_test()` before each test; `drop()` at
+    the end.
+
+    The restore is one transaction with triggers and foreign keys off (`session_replication_role
+    = replica`): rows come back exactly as copied, identity columns included. It deletes with
+    DELETE (row locks only), never TRUNCATE, so an app connection idle in a transaction does not
+    block it."""
+
+    SCHEMA = "gradekit_snapshot"
+
+    def __init__(self, schema: str = "public") -> None:
+        from psycopg import sql
+
+        self.schema = schema
+        self.columns: dict[str, list[str]] = {}
+        self._used = False
+        with connect() as con:
+            con.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.SCHEMA)))
+            con.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self.SCHEMA)))
+            con.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(self.SCHEMA)))
+            for table in self._tables(con):
+                self.columns[table] = [r[0] for r in con.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+                    " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+                    (sql.Identifier(schema, table).as_string(con),)).fetchall()]  # fmt: skip
+                con.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}").format(
+                    sql.Identifier(self.SCHEMA, table), self._list(table), sql.Identifier(schema, table)))
+            self.sequences = con.execute(
+                "SELECT sequencename, last_value, start_value FROM pg_sequences WHERE schemaname = %s",
+                (schema,)).fetchall()  # fmt: skip
+
+    def _tables(self, con) -> list[str]:
+        return [r[0] for r in con.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1",
+            (self.schema,)).fetchall()]  # fmt: skip
+
+    def _list(self, table: str):
+        from psycopg import sql
+
+        return sql.SQL(", ").join(map(sql.Identifier, self.columns[table]))
+
+    def restore(self) -> None:
+        from psycopg import sql
+
+        with connect(autocommit=False) as con:
+            con.execute("SET LOCAL session_replication_role = replica")
+            for table in self._tables(con):  # tables made since the snapshot are emptied too
+                con.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(self.schema, table)))
+            for table in self.columns:
+                con.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM {}").format(
+                    sql.Identifier(self.schema, table), self._list(table), self._list(table),
+                    sql.Identifier(self.SCHEMA, table)))  # fmt: skip
+            for name, last_value, start_value in self.sequences:
+                qualified = sql.Identifier(self.schema, name).as_string(con)
+                if last_value is None:
+                    con.execute("SELECT setval(%s::regclass, %s, false)", (qualified, start_value))
+                else:
+                    con.execute("SELECT setval(%s::regclass, %s, true)", (qualified, last_value))
+            con.commit()
+
+    def for_next_test(self) -> None:
+        """Restore the rows unless no test has used them yet (call it before each test)."""
+        if self._used:
+            self.restore()
+        self._used = True
+
+    def drop(self) -> None:
+        from psycopg import sql
+
+        with connect() as con:
+            con.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.SCHEMA)))
