@@ -11,6 +11,9 @@ Every figure is a ratio against something measured in the same run on the same m
   `exec_run(["true"])` on the same container;
 - throughput: one fixture × 8 epochs with the scripted no-op model at 1, 2, 4, 8 samples at once
   (agent, hidden tests and teardown included), on `--sandbox` (default docker-sdk);
+- the two agents: `replay/oracle` with the backend persona on every db_optimize fixture, one
+  sample at a time, under react and under the real Claude Code: wall and CPU per sample, and
+  their ratio;
 - image cache: a rebuild of every fixture image with nothing changed (and, with --cold, a cold
   build after removing every stack and fixture image and BuildKit's cache; the base OS image and
   the host's wheel cache are kept);
@@ -248,6 +251,45 @@ def throughput(fixture_dir: Path, epochs: int, levels: list[int], log_root: Path
     return out
 
 
+# ----------------------------------------------------------------------------- 3b. the two agents
+
+AGENT_SCRIPT = """
+import json, sys
+from inspect_ai import eval as inspect_eval
+from evals.paths import TASKS_DIR
+from evals.task import family_task
+family, agent, log_dir = sys.argv[1:4]
+(log,) = inspect_eval(family_task(TASKS_DIR / family, persona="backend", agent=agent), model="replay/oracle",
+                      max_samples=1, max_sandboxes=1, log_dir=log_dir, display="none")
+scores = [s.scores["hidden_tests"].value["resolved"] for s in log.samples or [] if s.scores]
+print(json.dumps({"status": log.status, "samples": len(log.samples or []), "resolved": sum(scores),
+                  "working_s": [s.working_time for s in log.samples or []]}))
+"""
+
+
+def agents(family: str, log_root: Path) -> dict[str, Any]:
+    """`replay/oracle` on every fixture of a family under each agent, one sample at a time:
+    wall seconds and CPU seconds (the whole machine's, with the containers' share) per sample."""
+    found: dict[str, Any] = {}
+    for agent in ("react", "claude-code"):
+        result, split = run_split([sys.executable, "-c", AGENT_SCRIPT, family, agent, str(log_root / agent)],
+                                  cwd=ROOT)  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"{agent}: {result.stderr[-800:]}")
+        outcome = json.loads(result.stdout.strip().splitlines()[-1])
+        n = max(1, outcome["samples"])
+        found[agent] = {**outcome, "wall_per_sample_s": split.wall_s / n, "cpu_per_sample_s": split.busy_s / n,
+                        "containers_cpu_per_sample_s": (split.containers_s or 0.0) / n,
+                        "split": {k: getattr(split, k) for k in CPU_FIELDS}}  # fmt: skip
+        log(f"  {agent}: {outcome['resolved']}/{outcome['samples']} resolved, {split.wall_s / n:.1f} s wall and "
+            f"{split.busy_s / n:.1f} CPU-s per sample")
+    react, cc = found["react"], found["claude-code"]
+    found["ratio_wall"] = cc["wall_per_sample_s"] / react["wall_per_sample_s"]
+    found["ratio_cpu"] = cc["cpu_per_sample_s"] / react["cpu_per_sample_s"]
+    found["family"] = family
+    return found
+
+
 # ----------------------------------------------------------------------------- 4. image cache
 
 
@@ -402,6 +444,16 @@ def markdown(results: dict[str, Any]) -> str:
     for level, row in results.get("throughput", {}).items():
         rows.append((f"throughput, {level} at once ({results['sandbox']})", f"{row['seconds']:.1f} s / {row['samples']} samples",
                      f"{row['per_sample_s']:.1f} s per sample", f"{row['speedup']:.2f}× vs 1 at once", "", ""))
+    ag = results.get("agents")
+    if ag:
+        react, cc = ag["react"], ag["claude-code"]
+        rows.append((f"claude-code vs react, wall per sample ({ag['family']}, replay/oracle)",
+                     f"{cc['wall_per_sample_s']:.1f} s", f"{react['wall_per_sample_s']:.1f} s (react)",
+                     f"{ag['ratio_wall']:.2f}×", "", f"resolved {cc['resolved']}/{cc['samples']} vs "
+                     f"{react['resolved']}/{react['samples']}"))
+        rows.append((f"claude-code vs react, CPU per sample ({ag['family']}, replay/oracle)",
+                     f"{cc['cpu_per_sample_s']:.1f} CPU-s", f"{react['cpu_per_sample_s']:.1f} CPU-s (react)",
+                     f"{ag['ratio_cpu']:.2f}×", "", ""))
     img = results.get("images")
     if img:
         rows.append(("image rebuild, nothing changed", f"{img['rebuild_no_change_s']:.2f} s",
@@ -446,7 +498,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,50000", help="leaderboard sample counts")
     parser.add_argument("--cold", action="store_true", help="also time a cold build: remove every stack and fixture image and the build cache first")
     parser.add_argument("--validation", action="store_true", help="also time the whole validation suite (14 to 25 min here)")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: lifecycle,exec,throughput,images,leaderboard")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: lifecycle,exec,throughput,agents,images,leaderboard")
     parser.add_argument("--sandbox", choices=LOCAL_SANDBOXES, default=DEFAULT_SANDBOX,
                         help="sandbox provider for the throughput run (the validation suite runs as the tests do)")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
@@ -496,6 +548,10 @@ def main() -> int:
         return {level: {"seconds": wall, "samples": args.epochs, "per_sample_s": wall / args.epochs,
                         "speedup": walls[levels[0]] / wall} for level, wall in walls.items()}  # fmt: skip
 
+    def both_agents() -> dict[str, Any]:
+        log("==> the two agents: replay/oracle on db_optimize, react vs the real Claude Code")
+        return agents("db_optimize", work / "agents")
+
     def images() -> dict[str, float]:
         log("==> image cache" + (" (cold build first)" if args.cold else ""))
         found = image_rebuild(args.cold)
@@ -511,7 +567,8 @@ def main() -> int:
         return validation()
 
     sections: dict[str, Callable[[], Any]] = {"lifecycle": lifecycle, "exec": exec_trips, "throughput": load,
-                                              "images": images, "leaderboard": boards}  # fmt: skip
+                                              "agents": both_agents, "images": images,
+                                              "leaderboard": boards}  # fmt: skip
     if args.validation:
         sections["validation"] = validate
     args.out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.table import Table
 
 from .errors import HarnessError
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
+
+if TYPE_CHECKING:
+    from .personas import Persona
 
 F = TypeVar("F", bound=Callable[..., Any])
 # outside a terminal (CI logs, pipes) keep rows on one line instead of rich's 80 columns
@@ -71,48 +74,73 @@ def doctor() -> None:
     sys.exit(1 if problems else 0)
 
 
+def _persona_row(p: Persona) -> dict[str, Any]:
+    """What `evals personas` shows of one persona (the JSON row; the table is made from it)."""
+    from .agents.react import system_prompt
+
+    return {
+        "name": p.name,
+        "file": Path(p.path).name,
+        "title": p.title,
+        "format": p.format,
+        "tools": list(p.tools),
+        "tools_declared": p.tools_declared,
+        "granted": list(p.granted),
+        "unavailable": list(p.unavailable),
+        "notes": list(p.notes),
+        "prompt_chars": len(p.system_prompt),
+        "prompt_tokens_est": len(p.system_prompt) // 4,
+        "system_prompt_chars": len(system_prompt(p)),
+        "sha256": p.source_sha256,
+        "ignored": list(p.ignored_parts),
+    }
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @friendly
 def personas(as_json: bool) -> None:
-    """List the persona documents with their tools and prompt sizes."""
-    from .agent import system_prompt
-    from .paths import PERSONAS_DIR
-    from .personas import load_personas
+    """List every loadable persona document (tools, prompt size, notes) and report each bad one.
 
-    loaded = load_personas(PERSONAS_DIR)
-    rows = [
-        {
-            "name": p.name,
-            "title": p.title,
-            "format": p.format,
-            "tools": list(p.tools),
-            "tools_declared": p.tools_declared,
-            "prompt_chars": len(p.system_prompt),
-            "prompt_tokens_est": len(p.system_prompt) // 4,
-            "system_prompt_chars": len(system_prompt(p)),
-            "sha256": p.source_sha256,
-            "ignored": list(p.ignored_parts),
-        }
-        for p in loaded.values()
-    ]
+    Exit 0 when every file loads, 2 when any cannot (after listing the rest)."""
+    from rich.markup import escape
+
+    from .paths import PERSONAS_DIR
+    from .personas import scan_personas
+
+    loaded, errors = scan_personas(PERSONAS_DIR)
+    rows = [_persona_row(p) for p in loaded.values()]
     if as_json:
-        print(json.dumps(rows, indent=2))
-        return
-    table = Table(title=f"personas ({len(rows)})")
-    for column in ("name", "format", "tools", "prompt chars", "≈tokens", "sha256", "no runtime meaning"):
-        table.add_column(column, overflow="fold")
+        bad = [{"file": Path(e.path).name, "path": e.path, "problem": e.problem} for e in errors]
+        print(json.dumps({"personas": rows, "errors": bad}, indent=2))
+        sys.exit(2 if errors else 0)
+    table = Table(title=f"personas ({len(rows)} loadable, {len(errors)} bad)")
+    columns = ("file", "name:", "format", "tools provided", "granted, not provided", "prompt chars",
+               "≈tokens", "sha256", "no runtime meaning")  # fmt: skip
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column in ("file", "format", "sha256"))
     for row in rows:
         table.add_row(
-            row["name"],
+            row["file"],
+            escape(row["title"]),
             row["format"],
             ", ".join(row["tools"]) + ("" if row["tools_declared"] else " (none declared: all)"),
+            escape(", ".join(row["unavailable"])) or "-",
             str(row["prompt_chars"]),
             str(row["prompt_tokens_est"]),
             row["sha256"][:12],
-            "; ".join(row["ignored"]) or "-",
+            escape("; ".join(row["ignored"])) or "-",
         )
     out.print(table)
+    for row in rows:
+        for note in row["notes"]:
+            out.print(f"{row['file']}: {escape(note)}", highlight=False)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+    if errors:
+        print(f"{len(errors)} persona file(s) cannot be loaded (listed above); the others are usable",
+              file=sys.stderr, flush=True)  # fmt: skip
+    sys.exit(2 if errors else 0)
 
 
 @main.command()
@@ -211,17 +239,19 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
               help="Grading environments at once (default: 3).")
 @click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of task families (default: the project's tasks/).")
-@click.option("--agent", type=click.Choice(["react"]), default=None,
+@click.option("--agent", type=click.Choice(["react", "claude-code"]), default=None,
               help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
 @click.option("--persona", default="none", show_default=True, help="Persona variant (with --agent).")
-@click.option("--tools", default="minimal", show_default=True, help="Tool set (with --agent).")
+@click.option("--tools", default=None,
+              help="Tool set (with --agent; default: the persona's, or for 'none' minimal under react and "
+                   "Claude Code's own under claude-code).")
 @click.option("--log-dir", default="logs/validate", show_default=True, help="Log folder (with --agent).")
 @click.option("--sandbox", type=click.Choice(LOCAL_SANDBOXES), default=DEFAULT_SANDBOX, show_default=True,
               help="Sandbox provider (with --agent).")
 @friendly
 def validate(
     names: tuple[str, ...], as_json: bool, epochs: int, concurrency: int | None, tasks_dir: Path | None,
-    agent: str | None, persona: str, tools: str, log_dir: str, sandbox: str,
+    agent: str | None, persona: str, tools: str | None, log_dir: str, sandbox: str,
 ) -> None:
     """Check every fixture discriminates, test by test: each fail_to_pass test fails untouched and
     passes with the reference fix, each pass_to_pass test passes on both, the alternative fix is
@@ -232,7 +262,7 @@ def validate(
 
     require_engine()
     if agent:
-        rows = run_agent_validation(list(names) or None, persona=persona, tools=tools, log_dir=log_dir,
+        rows = run_agent_validation(list(names) or None, agent=agent, persona=persona, tools=tools, log_dir=log_dir,
                                     tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs, sandbox=sandbox)  # fmt: skip
     else:
         rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
@@ -258,16 +288,31 @@ def validate(
     sys.exit(0 if ok and rows else 1)
 
 
+def _agents(value: str) -> tuple[str, ...]:
+    """`--agents a,b` checked against the known agents (a usage error names the choices)."""
+    from .agents import AGENTS
+
+    chosen = tuple(a.strip() for a in value.split(",") if a.strip())
+    unknown = [a for a in chosen if a not in AGENTS]
+    if unknown or not chosen:
+        raise click.UsageError(f"unknown agent(s) {', '.join(unknown) or '(none given)'} in --agents: "
+                               f"choose from {', '.join(AGENTS)}")
+    return chosen
+
+
 @main.command()
 @click.option("--model", "models", multiple=True, help="Model(s); default: scripted models, or Claude when ANTHROPIC_API_KEY is set.")
 @click.option("--family", default="db_optimize", show_default=True)
 @click.option("--log-dir", default="logs/demo", show_default=True)
+@click.option("--agents", default="react,claude-code", show_default=True, help="Comma-separated agents.")
 @friendly
-def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
-    """The main job: both personas and the no-persona control on a family, then a summary."""
+def demo(models: tuple[str, ...], family: str, log_dir: str, agents: str) -> None:
+    """The main job: both personas and the no-persona control on a family under each agent, then
+    a summary."""
     from .demo import run_demo
     from .docker_engine import require_engine
 
+    chosen_agents = _agents(agents)
     require_engine()
     chosen = list(models)
     if not chosen:
@@ -275,7 +320,7 @@ def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
             chosen = [os.environ.get("EVALS_MODEL", "anthropic/claude-sonnet-4-5")]
         else:
             chosen = ["replay/oracle", "replay/noop"]
-    sys.exit(run_demo(chosen, family, log_dir))
+    sys.exit(run_demo(chosen, family, log_dir, chosen_agents))
 
 
 @main.command()
@@ -285,6 +330,8 @@ def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
 @click.option("--fixtures", default=None, help="Comma-separated fixture ids (default: all).")
 @click.option("--log-dir", default="logs/matrix", show_default=True, help="Run again with the same folder to resume.")
 @click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--agents", default="react", show_default=True,
+              help="Comma-separated agents to run every variant under: react, claude-code.")
 @click.option("--until-decided", is_flag=True,
               help="Run only --baseline and --candidate, one epoch per round, until an always-valid test decides.")
 @click.option("--baseline", default="backend", show_default=True, help="Baseline variant (with --until-decided).")
@@ -297,14 +344,15 @@ def demo(models: tuple[str, ...], family: str, log_dir: str) -> None:
               help="With --until-decided: also stop when the difference is surely under this (0-1).")
 @friendly
 def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixtures: str | None,
-           log_dir: str, tasks_dir: Path | None, until_decided: bool, baseline: str, candidate: str,
-           max_epochs: int, alpha: float, delta: float | None) -> None:
+           log_dir: str, tasks_dir: Path | None, agents: str, until_decided: bool, baseline: str,
+           candidate: str, max_epochs: int, alpha: float, delta: float | None) -> None:
     """Run every persona x tool-set variant (and the no-persona control) as one eval set."""
     from .docker_engine import require_engine
     from .matrix import parse_variant, run_matrix, run_until_decided
     from .paths import PERSONAS_DIR, TASKS_DIR
     from .personas import load_personas
 
+    chosen_agents = list(_agents(agents))
     if until_decided:
         names = list(load_personas(PERSONAS_DIR))
         parse_variant(baseline, names), parse_variant(candidate, names)  # bad names fail before Docker
@@ -318,7 +366,7 @@ def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixt
     require_engine()
     success, count = run_matrix(
         list(models), log_dir, list(families) or None, epochs, fixtures=fixtures,
-        tasks_dir=tasks_dir or TASKS_DIR,
+        tasks_dir=tasks_dir or TASKS_DIR, agents=chosen_agents,
         display=None if sys.stdout.isatty() else "plain",
     )  # fmt: skip
     state = "complete" if success else "incomplete (run the same command again to resume)"
@@ -367,20 +415,33 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, 
     )
 
 
+def _of_agent(samples, agent: str | None, side: str):  # type: ignore[no-untyped-def]
+    """Only `agent`'s samples (all when None); no samples of it is bad input."""
+    if agent is None:
+        return samples
+    chosen = samples[samples["agent"] == agent]
+    if chosen.empty:
+        raise HarnessError(f"the {side} logs have no runs of agent '{agent}' "
+                           f"(they have: {', '.join(sorted(samples['agent'].unique()))})")
+    return chosen
+
+
 @main.command()
 @click.option("--baseline", "baseline", multiple=True, required=True, type=click.Path(path_type=Path), help="Baseline log folder(s).")
 @click.option("--candidate", "candidate", multiple=True, type=click.Path(path_type=Path), help="Candidate log folder(s).")
 @click.option("--persona", "persona_file", type=click.Path(path_type=Path), default=None,
               help="Run this persona file as the candidate on the baseline's fixtures, models and epochs.")
 @click.option("--variant", default=None, help="Variant to compare when a log set holds several.")
+@click.option("--agent", default=None, type=click.Choice(["react", "claude-code"]),
+              help="Compare only this agent's runs (when the logs hold several agents).")
 @click.option("--alpha", default=0.05, show_default=True, help="One-sided significance level.")
 @click.option("--min-effect", default=0.0, show_default=True, help="Smallest drop (0-1) that counts as a regression.")
 @click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
               help="Also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
 @click.option("--candidate-log-dir", default="logs/candidate", show_default=True)
 def regress(baseline: tuple[Path, ...], candidate: tuple[Path, ...], persona_file: Path | None,
-            variant: str | None, alpha: float, min_effect: float, summary_file: Path | None,
-            candidate_log_dir: str) -> None:
+            variant: str | None, agent: str | None, alpha: float, min_effect: float,
+            summary_file: Path | None, candidate_log_dir: str) -> None:
     """CI gate: exit 0 if the candidate is not significantly worse, 1 if it is, 2 on bad input."""
     try:
         from .logdata import load_samples
@@ -389,13 +450,14 @@ def regress(baseline: tuple[Path, ...], candidate: tuple[Path, ...], persona_fil
 
         if bool(candidate) == bool(persona_file):
             raise HarnessError("give either --candidate LOGS or --persona FILE (one of them)")
-        base = load_samples(list(baseline)).samples
+        base = _of_agent(load_samples(list(baseline)).samples, agent, "baseline")
         cand_variant = None
         if persona_file is not None:
             cand_dir, cand_variant = run_candidate(base, persona_file, candidate_log_dir, variant)
             cand = load_samples([cand_dir]).samples
         else:
             cand = load_samples(list(candidate)).samples
+        cand = _of_agent(cand, agent, "candidate")
         results = gate(base, cand, alpha, min_effect, variant, cand_variant)
     except HarnessError as ex:
         print(f"error: {ex}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""`evals demo` / `make demo`: every persona and the no-persona control on one family."""
+"""`evals demo` / `make demo`: every persona and the no-persona control on one family, under
+each agent (react and the real Claude Code)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from inspect_ai import eval as inspect_eval
 from rich.console import Console
 from rich.table import Table
 
+from .agents import AGENTS
 from .paths import PERSONAS_DIR, RESULTS_DIR, TASKS_DIR
 from .personas import load_personas
 from .results import SampleResult, sample_results
@@ -62,13 +64,13 @@ def markdown(summary: list[dict[str, object]], family: str, scripted: bool) -> s
     return "\n".join(lines) + "\n"
 
 
-def run_demo(models: list[str], family: str, log_dir: str) -> int:
+def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ...] = AGENTS) -> int:
     console = Console(width=None if sys.stdout.isatty() else 160)
     personas = [*load_personas(PERSONAS_DIR), "none"]
-    tasks = [family_task(TASKS_DIR / family, persona=p) for p in personas]
+    tasks = [family_task(TASKS_DIR / family, persona=p, agent=a) for a in agents for p in personas]
     console.print(
-        f"Running {len(personas)} variants ({', '.join(personas)}) × {len(models)} model(s) "
-        f"({', '.join(models)}) on {family} ..."
+        f"Running {len(personas)} variants ({', '.join(personas)}) under {len(agents)} agent(s) "
+        f"({', '.join(agents)}) × {len(models)} model(s) ({', '.join(models)}) on {family} ..."
     )
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from .docker_engine import compose_ok, compose_version, engine_ok, engine_version
 from .fixtures import FixtureError, load_all
-from .images import BASE_IMAGE, fixture_image_tag, image_exists, stack_image_tag
+from .images import (
+    BASE_IMAGE,
+    claude_code_version,
+    fixture_image_tag,
+    image_exists,
+    stack_image_tag,
+)
 from .paths import PERSONAS_DIR
 from .personas import PersonaError, load_personas
 
@@ -58,6 +64,17 @@ def run_checks() -> list[Check]:
             Check(f"image {name}", "ok" if image_exists(tag) else "missing", tag,
                   "run 'evals images build'")
         )  # fmt: skip
+    agent_stacks = sorted({f.image for f in fixtures})
+    versions = {name: claude_code_version(name) for name in agent_stacks}
+    without = [name for name, version in versions.items() if version is None]
+    shown = sorted({v for v in versions.values() if v})
+    checks.append(
+        Check("claude code", "missing" if without else "ok",
+              (f"Claude Code {', '.join(shown)} in the agent images" if shown else "not in any image")
+              + (f"; not in: {', '.join(without)}" if without else ""),
+              "run 'evals images build' (the CLI comes from the wheel pinned in "
+              "sandboxes/images/agent-base/claude-code.lock)")
+    )  # fmt: skip
     missing = [f.id for f in fixtures if not image_exists(fixture_image_tag(f))]
     checks.append(
         Check("fixture images", "missing" if missing else "ok",

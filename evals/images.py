@@ -2,6 +2,9 @@
 
 * base image (`debian:bookworm-slim`): pulled when a registry answers, otherwise built locally
   with debootstrap (scripts/base-image.sh) under the same name;
+* the agent base (`sandboxes/images/agent-base/`): the base image plus the standalone Claude Code
+  CLI, taken on the host out of the wheel pinned in its `claude-code.lock`; stack images an agent
+  works in start `FROM ${AGENT_BASE}`, so they all share that one ~400 MB layer;
 * stack images (`sandboxes/images/<name>/`): Dockerfile + pinned `requirements.lock`, whose
   wheels are downloaded on the host so the build needs no index inside the container;
 * fixture images: a stack image plus the fixture's starting repository at /repo (git-initialised).
@@ -11,10 +14,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +30,12 @@ from .paths import CACHE_DIR, IMAGES_DIR, ROOT
 
 BASE_IMAGE = "debian:bookworm-slim"
 IMAGE_PREFIX = "evals"
+AGENT_BASE = "agent-base"
+"""The image folder every agent stack builds on (its Dockerfile's `FROM ${AGENT_BASE}`)."""
+_AGENT_BASE_FROM = re.compile(r"^\s*FROM\s+\$\{AGENT_BASE\}", re.MULTILINE | re.IGNORECASE)
+CLAUDE_CODE_LOCK = "claude-code.lock"
+CLAUDE_CODE_LABEL = "evals.claude-code"
+"""Label on the agent base: the Claude Code version its binary reports."""
 _IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
 
 Log = Callable[[str], None]
@@ -51,12 +63,24 @@ def tree_digest(root: Path, extra: str = "") -> str:
     return digest.hexdigest()[:12]
 
 
+def builds_on_agent_base(name: str) -> bool:
+    """Whether a stack image starts from the agent base (and so has Claude Code in it)."""
+    dockerfile = IMAGES_DIR / name / "Dockerfile"
+    return (
+        name != AGENT_BASE
+        and dockerfile.is_file()
+        and _AGENT_BASE_FROM.search(dockerfile.read_text()) is not None
+    )
+
+
 def stack_image_tag(name: str) -> str:
-    """Tag of a stack image: `evals/<name>:<content hash>`."""
+    """Tag of a stack image: `evals/<name>:<content hash>` (of its folder, and of the agent
+    base's tag for a stack built on it, so a new Claude Code pin makes new stack tags)."""
     folder = IMAGES_DIR / name
     if not (folder / "Dockerfile").is_file():
         raise ImageBuildError(f"no Dockerfile for image '{name}' in {folder}")
-    return f"{IMAGE_PREFIX}/{name}:{tree_digest(folder)}"
+    parent = stack_image_tag(AGENT_BASE) if builds_on_agent_base(name) else ""
+    return f"{IMAGE_PREFIX}/{name}:{tree_digest(folder, extra=parent)}"
 
 
 def fixture_dockerfile(stack_tag: str) -> str:
@@ -86,12 +110,16 @@ def image_exists(tag: str) -> bool:
     return result.returncode == 0
 
 
-def _docker_build(tag: str, context: Path, log: Log, labels: dict[str, str]) -> None:
+def _docker_build(
+    tag: str, context: Path, log: Log, labels: dict[str, str], args: dict[str, str] | None = None
+) -> None:
     log_file = CACHE_DIR / "build-logs" / (tag.replace("/", "_").replace(":", "_") + ".log")
     log_file.parent.mkdir(parents=True, exist_ok=True)
     command = ["docker", "build", "--progress=plain", "-t", tag]
     for key, value in labels.items():
         command += ["--label", f"{key}={value}"]
+    for key, value in (args or {}).items():
+        command += ["--build-arg", f"{key}={value}"]
     command.append(str(context))
     with log_file.open("w") as out:
         result = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT)
@@ -136,14 +164,58 @@ def _download_wheels(lock: Path, dest: Path, log: Log) -> None:
     shutil.copytree(cache, dest, ignore=shutil.ignore_patterns(".complete"))
 
 
+def claude_code_binary(lock: Path, log: Log = _stderr) -> tuple[Path, str]:
+    """The Claude Code CLI out of the wheel pinned (with its hash) in `lock`, and its version.
+
+    Downloaded and unpacked once on the host, cached by the lock's hash; the sandboxes never
+    download anything."""
+    key = hashlib.sha256(lock.read_bytes()).hexdigest()[:12]
+    cache = CACHE_DIR / "claude-code" / key
+    binary = cache / "claude"
+    if not (cache / ".complete").exists():
+        log("downloading the pinned Claude Code wheel (about 180 MB) ...")
+        shutil.rmtree(cache, ignore_errors=True)
+        wheels = cache / "wheel"
+        wheels.mkdir(parents=True)
+        command = [
+            sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(wheels),
+            "--only-binary=:all:", "--platform", "manylinux_2_17_x86_64",
+            "--python-version", "3.11", "--require-hashes", "-r", str(lock),
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ImageBuildError(f"downloading the wheel pinned in {lock} failed:\n{result.stderr[-2000:]}")
+        wheel = next(wheels.glob("*.whl"))
+        with zipfile.ZipFile(wheel) as archive, archive.open(_BUNDLED_CLAUDE) as src:
+            with binary.open("wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+        binary.chmod(0o755)
+        shutil.rmtree(wheels)
+        (cache / ".complete").touch()
+    result = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=120)
+    version = result.stdout.split()[0] if result.returncode == 0 and result.stdout.strip() else ""
+    if not version:
+        raise ImageBuildError(f"{binary} (from the wheel pinned in {lock}) does not run: {result.stderr[-500:]}")
+    return binary, version
+
+
+_BUNDLED_CLAUDE = "claude_agent_sdk/_bundled/claude"
+
+
 def ensure_stack_image(name: str, log: Log = _stderr) -> tuple[str, bool]:
     """Build a stack image unless its content-hash tag exists. Returns (tag, built)."""
     tag = stack_image_tag(name)
     if image_exists(tag):
         return tag, False
+    args: dict[str, str] = {}
+    if builds_on_agent_base(name):
+        args["AGENT_BASE"], _ = ensure_stack_image(AGENT_BASE, log)
     ensure_base_image(log)
     log(f"building image {tag} ...")
-    with tempfile.TemporaryDirectory(prefix="evals-build-") as tmp:
+    labels = {"evals.kind": "stack", "evals.image": name}
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    # the context lives beside the cache, so a large cached file is linked into it, not copied
+    with tempfile.TemporaryDirectory(prefix="evals-build-", dir=CACHE_DIR) as tmp:
         context = Path(tmp) / "context"
         shutil.copytree(IMAGES_DIR / name, context)
         wheels = context / "wheels"
@@ -152,8 +224,31 @@ def ensure_stack_image(name: str, log: Log = _stderr) -> tuple[str, bool]:
             _download_wheels(lock, wheels, log)
         else:
             wheels.mkdir()
-        _docker_build(tag, context, log, {"evals.kind": "stack", "evals.image": name})
+        if (context / CLAUDE_CODE_LOCK).exists():
+            binary, labels[CLAUDE_CODE_LABEL] = claude_code_binary(context / CLAUDE_CODE_LOCK, log)
+            _link_or_copy(binary, context / "claude")
+        _docker_build(tag, context, log, labels, args)
     return tag, True
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def claude_code_version(name: str) -> str | None:
+    """The Claude Code version in a built stack image (None: not built, or built without it)."""
+    if not builds_on_agent_base(name) and name != AGENT_BASE:
+        return None
+    result = subprocess.run(
+        ["docker", "image", "inspect", "--format",
+         "{{index .Config.Labels \"" + CLAUDE_CODE_LABEL + "\"}}", stack_image_tag(AGENT_BASE)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    version = result.stdout.strip()
+    return version if result.returncode == 0 and version and version != "<no value>" else None
 
 
 def ensure_fixture_image(fixture: Fixture, log: Log = _stderr) -> tuple[str, bool]:

@@ -26,6 +26,14 @@ SCRIPTED_NOTE = (
 )
 
 
+AGENTS_INTRO = (
+    "The same two variants compared under each agent: `react` (the harness's versions of Claude "
+    "Code's tools) and `claude-code` (the real Claude Code CLI, the persona applied as a "
+    "subagent). A persona's effect measured with react holds in Claude Code when both agents show "
+    "a significant difference in the same direction."
+)
+
+
 @dataclass
 class Report:
     overall: pd.DataFrame
@@ -33,18 +41,21 @@ class Report:
     tools: pd.DataFrame
     pairs: pd.DataFrame
     personas: pd.DataFrame
+    agents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The same persona comparison under each agent (empty unless two agents ran it)."""
     notes: list[str] = field(default_factory=list)
     scripted: bool = False
 
 
 def _overall(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for (model, variant), g in df.groupby(["model", "variant"], sort=True):
+    for (model, agent, variant), g in df.groupby(["model", "agent", "variant"], sort=True):
         epochs = g["epoch"].nunique()
         est = rate_interval(g["resolved"].to_numpy(), g["fixture"].to_numpy() if epochs > 1 else None)
         costs = g["cost"].dropna()
         rows.append({
-            "model": model, "variant": variant, "samples": len(g), "fixtures": g["fixture"].nunique(),
+            "model": model, "agent": agent, "variant": variant, "samples": len(g),
+            "fixtures": g["fixture"].nunique(),
             "epochs": epochs, "resolved": int(g["resolved"].sum()), "rate": est.mean,
             "ci_low": est.low, "ci_high": est.high, "ci_method": est.method,
             "pass_rate": g["pass_rate"].mean(), "infra_failures": int(g["infra"].sum()),
@@ -88,9 +99,11 @@ def _tools(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pairs(df: pd.DataFrame) -> pd.DataFrame:
+    """Paired differences between the variants of one model and one agent (an agent's effect
+    is not a persona's: comparisons across agents are in `_agent_effects`)."""
     rows = []
     clean = df[~df["infra"]]
-    for model, g in clean.groupby("model", sort=True):
+    for (model, agent), g in clean.groupby(["model", "agent"], sort=True):
         wide = g.pivot_table(index=["family", "fixture", "epoch"], columns="variant",
                              values="resolved", aggfunc="first")  # fmt: skip
         # fixtures are the clusters: made once per model, not per pair (50,000 samples)
@@ -103,10 +116,45 @@ def _pairs(df: pd.DataFrame) -> pd.DataFrame:
                 continue
             d = paired_difference(va[both], vb[both], cluster_of[both])
             rows.append({
-                "model": model, "a": a, "b": b, "pairs": d.n_pairs, "fixtures": d.n_fixtures,
+                "model": model, "agent": agent, "a": a, "b": b, "pairs": d.n_pairs, "fixtures": d.n_fixtures,
                 "diff": d.mean_diff, "se": d.se, "ci_low": d.low, "ci_high": d.high,
                 "p_value": d.p_value, "mde": d.mde, "verdict": d.sentence(a, b),
             })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _base_variant(variant: str, agent: str) -> str:
+    """A variant's name without its agent prefix: `claude-code:backend` -> `backend`."""
+    prefix = f"{agent}:"
+    return variant[len(prefix):] if variant.startswith(prefix) else variant
+
+
+def _agent_effects(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Does a persona comparison hold under every agent? One row per model and pair of variants
+    (named without the agent) compared under two or more agents: each agent's difference."""
+    if pairs.empty or pairs["agent"].nunique() < 2:
+        return pd.DataFrame()
+    named = pairs.assign(
+        base_a=[_base_variant(v, g) for v, g in zip(pairs["a"], pairs["agent"])],
+        base_b=[_base_variant(v, g) for v, g in zip(pairs["b"], pairs["agent"])],
+    )
+    rows = []
+    for (model, a, b), g in named.groupby(["model", "base_a", "base_b"], sort=True):
+        if g["agent"].nunique() < 2:
+            continue
+        row: dict[str, object] = {"model": model, "a": a, "b": b}
+        signs = set()
+        for r in g.itertuples():
+            row[f"{r.agent}: diff (95% CI)"] = f"{r.diff:+.3f} ({r.ci_low:+.3f} to {r.ci_high:+.3f})"
+            row[f"{r.agent}: p"] = format_p(r.p_value)
+            if r.p_value < 0.05:
+                signs.add(np.sign(r.diff))
+        row["holds"] = (
+            "same direction, significant under each agent" if len(signs) == 1 and all(g["p_value"] < 0.05)
+            else "opposite significant directions" if len(signs) > 1
+            else "not established under every agent"
+        )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -155,8 +203,19 @@ def build_report(samples: pd.DataFrame, personas: dict[str, Persona], skipped: l
     scripted = bool(len(samples)) and samples["model"].str.startswith("replay/").any()
     if scripted:
         notes.insert(0, SCRIPTED_NOTE)
-    return Report(_overall(samples), _families(samples), _tools(samples), _pairs(samples),
-                  _personas(personas), notes, scripted)  # fmt: skip
+    if "agent" not in samples.columns:
+        samples = samples.assign(agent="react")
+    pairs = _pairs(samples)
+    agents = _agent_effects(pairs)
+    if samples["agent"].nunique() > 1:
+        notes.append(
+            "Agents: `react` is Inspect's react loop with the harness's own versions of Claude "
+            "Code's tools; `claude-code` is the real Claude Code CLI with the persona applied as a "
+            "subagent. Paired differences compare variants within one agent; the agents section "
+            "shows whether a persona comparison holds under both."
+        )
+    return Report(_overall(samples), _families(samples), _tools(samples), pairs,
+                  _personas(personas), agents=agents, notes=notes, scripted=scripted)  # fmt: skip
 
 
 # ---------------------------------------------------------------- rendering
@@ -167,15 +226,15 @@ def _pct(x: float) -> str:
 
 
 def overall_markdown(report: Report) -> str:
-    lines = ["| model | variant | resolved | rate (95% CI) | pass rate | infra fail | tokens/sample "
+    lines = ["| model | agent | variant | resolved | rate (95% CI) | pass rate | infra fail | tokens/sample "
              "| input/sample | output/sample | cache write/sample | cache read/sample | cost "
              "| time/sample | tool calls/sample |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in report.overall.itertuples():
         cost = "-" if pd.isna(r.cost_usd) else f"${r.cost_usd:.4f}"
         n = r.samples or 1
         lines.append(
-            f"| {r.model} | {r.variant} | {r.resolved}/{r.samples} | {_pct(r.rate)} ({_pct(r.ci_low)}–{_pct(r.ci_high)}) "
+            f"| {r.model} | {r.agent} | {r.variant} | {r.resolved}/{r.samples} | {_pct(r.rate)} ({_pct(r.ci_low)}–{_pct(r.ci_high)}) "
             f"| {r.pass_rate:.2f} | {r.infra_failures} | {r.tokens_per_sample:,.0f} "
             f"| {r.input_tokens / n:,.0f} | {r.output_tokens / n:,.0f} | {r.cache_write_tokens / n:,.0f} "
             f"| {r.cache_read_tokens / n:,.0f} ({_pct(r.cache_read_share)}) | {cost} "
@@ -202,10 +261,11 @@ def _table_md(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
 def pairs_markdown(report: Report) -> str:
     if report.pairs.empty:
         return "_No two variants ran on the same fixtures of the same model._"
-    lines = ["| model | a | b | pairs | diff a−b | paired SE | 95% CI | p | MDE |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| model | agent | a | b | pairs | diff a−b | paired SE | 95% CI | p | MDE |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in report.pairs.itertuples():
         lines.append(
-            f"| {r.model} | {r.a} | {r.b} | {r.pairs} | {r.diff * 100:+.1f} pts | {r.se * 100:.1f} "
+            f"| {r.model} | {r.agent} | {r.a} | {r.b} | {r.pairs} | {r.diff * 100:+.1f} pts | {r.se * 100:.1f} "
             f"| {r.ci_low * 100:+.1f} to {r.ci_high * 100:+.1f} | {format_p(r.p_value)} | {r.mde * 100:.0f} pts |"
         )
     lines.append("")
@@ -219,6 +279,8 @@ def to_markdown(report: Report) -> str:
         parts += [f"> **{SCRIPTED_NOTE}**", ""]
     parts += ["## Resolved rate by variant", "", overall_markdown(report), "",
               "## Paired differences", "", pairs_markdown(report), "",
+              *(["## Does the persona's effect hold in real Claude Code?", "", AGENTS_INTRO, "",
+                 _table_md(report.agents), ""] if not report.agents.empty else []),
               "## By task family", "", _table_md(report.families), "",
               "## Tool calls per sample, by tool", "", _table_md(report.tools, ".2f"), "",
               "## The persona documents", "", _table_md(report.personas), "",
@@ -297,6 +359,7 @@ img{max-width:100%;border:1px solid #eee;margin:8px 0}
 {% for name, data in images %}<img alt="{{ name }}" src="data:image/png;base64,{{ data }}">{% endfor %}
 <h2>Paired differences</h2>{{ pairs }}
 <ul>{% for sentence in sentences %}<li>{{ sentence }}</li>{% endfor %}</ul>
+{% if agents %}<h2>Does the persona's effect hold in real Claude Code?</h2><p>{{ agents_intro }}</p>{{ agents }}{% endif %}
 <h2>By task family</h2>{{ families }}
 <h2>Tool calls per sample, by tool</h2>{{ tools }}
 <h2>The persona documents</h2>{{ personas }}
@@ -317,7 +380,8 @@ def to_html(report: Report, images: dict[str, bytes]) -> str:
         pairs=table(report.pairs.drop(columns=["verdict"], errors="ignore")),
         sentences=[f"{r.verdict} ({r.model})" for r in report.pairs.itertuples()],
         families=table(report.families), tools=table(report.tools), personas=table(report.personas),
-        notes=report.notes,
+        notes=report.notes, agents=None if report.agents.empty else table(report.agents),
+        agents_intro=AGENTS_INTRO,
     )  # fmt: skip
 
 

@@ -196,7 +196,7 @@ def _log_row(file: str, spec: dict[str, Any]) -> dict[str, Any] | None:
     if "variant" not in meta:
         return None
     return {"eval_id": spec.get("eval_id"), "log": file, "model": spec.get("model"),
-            "variant": meta["variant"], "persona": meta.get("persona"),
+            "variant": meta["variant"], "agent": meta.get("agent", "react"), "persona": meta.get("persona"),
             "tools_from": meta.get("tools_from"), "family": meta.get("family", spec.get("task")),
             "created": str(spec.get("created"))}  # fmt: skip
 
@@ -235,6 +235,7 @@ def _tidy(df: pd.DataFrame, prices: dict[str, Price]) -> pd.DataFrame:
     out = pd.DataFrame({
         "model": df["model"],
         "variant": df["variant"],
+        "agent": df["agent"],
         "persona": df["persona"],
         "tools_from": df["tools_from"],
         "family": df["family_s"].fillna(df["family"]),

@@ -1,7 +1,8 @@
 """`evals matrix`: every persona × tool-set variant on every family, as one Inspect `eval_set`.
 
 Variants: each persona with its own tools, with every other persona's tools, with the minimal
-set; and the no-persona control (minimal tools). `eval_set` makes the run resumable (run the
+set; and the no-persona control (minimal tools under react, plain Claude Code under claude-code);
+all of them under each agent asked for (`--agents react,claude-code`). `eval_set` makes the run resumable (run the
 same command again after an interruption: finished work is kept, the rest runs) and retries
 failed samples.
 """
@@ -20,12 +21,15 @@ from .errors import HarnessError
 from .fixtures import family_names
 from .paths import PERSONAS_DIR, TASKS_DIR
 from .personas import load_personas
+from .agents import AGENTS, DEFAULT_AGENT
+from .task import none_tools, variant_name
 
 
-def matrix_variants(persona_names: list[str]) -> list[tuple[str, str]]:
-    """(persona, tools) pairs; names come out as `backend`, `backend+tools:minimal`, ..."""
-    pairs = [(p, t) for p in persona_names for t in [*persona_names, "minimal"]]
-    return [*pairs, ("none", "minimal")]
+def matrix_variants(persona_names: list[str], agent: str = DEFAULT_AGENT) -> list[tuple[str, str, str]]:
+    """(agent, persona, tools) triples; names come out as `backend`, `backend+tools:minimal`,
+    `claude-code:backend`, ..."""
+    pairs = [(agent, p, t) for p in persona_names for t in [*persona_names, "minimal"]]
+    return [*pairs, (agent, "none", none_tools(agent))]
 
 
 def family_task_function(family: str, tasks_dir: Path = TASKS_DIR):  # type: ignore[no-untyped-def]
@@ -48,14 +52,14 @@ def family_task_function(family: str, tasks_dir: Path = TASKS_DIR):  # type: ign
 
 
 def matrix_tasks(
-    families: list[str], variants: list[tuple[str, str]], fixtures: str | None = None,
+    families: list[str], variants: list[tuple[str, str, str]], fixtures: str | None = None,
     tasks_dir: Path = TASKS_DIR, **limits: int,
 ) -> list[Task]:
     tasks = []
     for family in families:
         function = family_task_function(family, tasks_dir)
-        for persona, tools in variants:
-            tasks.append(function(persona=persona, tools=tools, fixtures=fixtures, **limits))
+        for agent, persona, tools in variants:
+            tasks.append(function(persona=persona, tools=tools, fixtures=fixtures, agent=agent, **limits))
     return tasks
 
 
@@ -63,12 +67,13 @@ def run_matrix(
     models: list[str], log_dir: str, families: list[str] | None = None, epochs: int = 1,
     personas: list[str] | None = None, fixtures: str | None = None, retry_attempts: int = 3,
     max_tasks: int | None = None, display: str | None = None, tasks_dir: Path = TASKS_DIR,
-    **limits: int,
+    agents: list[str] | None = None, **limits: int,
 ) -> tuple[bool, int]:
     """Run (or resume) the matrix. Returns (every task finished, number of tasks)."""
     chosen = _known_families(families, tasks_dir)
     names = personas or list(load_personas(PERSONAS_DIR))
-    tasks = matrix_tasks(chosen, matrix_variants(names), fixtures, tasks_dir, **limits)
+    variants = [v for agent in (agents or [DEFAULT_AGENT]) for v in matrix_variants(names, agent)]
+    tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
     success = _eval_set(tasks, log_dir, models, epochs, retry_attempts, max_tasks, display)
     return success, len(tasks) * len(models)
 
@@ -111,15 +116,15 @@ def _reap(why: str) -> None:
         print(f"removed {len(reaped)} dead sandbox(es) {why}: {', '.join(reaped)}", file=sys.stderr)
 
 
-def parse_variant(name: str, persona_names: list[str]) -> tuple[str, str]:
-    """A variant name as logs spell it (`backend`, `backend+tools:minimal`) -> (persona, tools)."""
+def parse_variant(name: str, persona_names: list[str]) -> tuple[str, str, str]:
+    """A variant name as logs spell it (`backend`, `backend+tools:minimal`,
+    `claude-code:backend`) -> (agent, persona, tools)."""
     from .sequential import VariantChoiceError
 
-    known = [p if p == t else f"{p}+tools:{t}" for p, t in matrix_variants(persona_names)]
+    known = {variant_name(*v): v for agent in AGENTS for v in matrix_variants(persona_names, agent)}
     if name not in known:
         raise VariantChoiceError(f"unknown variant '{name}': choose one of {', '.join(known)}")
-    persona, _, tools = name.partition("+tools:")
-    return persona, tools or persona
+    return known[name]
 
 
 def run_until_decided(

@@ -10,7 +10,7 @@ from inspect_ai import eval as inspect_eval
 from .errors import HarnessError
 from .paths import TASKS_DIR
 from .personas import load_persona
-from .task import family_task
+from .task import family_task, variant_name
 
 
 def run_candidate(baseline: pd.DataFrame, persona_file: Path, log_dir: str,
@@ -24,11 +24,17 @@ def run_candidate(baseline: pd.DataFrame, persona_file: Path, log_dir: str,
         baseline = baseline[baseline["variant"] == variant]
     if baseline.empty:
         raise HarnessError("the baseline has no samples to run the candidate against")
+    agents = sorted(baseline["agent"].unique()) if "agent" in baseline else ["react"]
+    if len(agents) != 1:
+        raise HarnessError(
+            f"the baseline holds runs of {len(agents)} agents ({', '.join(agents)}): choose one with --agent"
+        )
+    agent = agents[0]
     tools = baseline["tools_from"].iloc[0]
     own_tools = tools == baseline["persona"].iloc[0]
     epochs = int(baseline["epoch"].max())
     tasks = [
-        family_task(TASKS_DIR / family, persona=str(persona_file),
+        family_task(TASKS_DIR / family, persona=str(persona_file), agent=agent,
                     tools=None if own_tools else tools, fixtures=sorted(g["fixture"].unique()))
         for family, g in baseline.groupby("family")
     ]  # fmt: skip
@@ -38,5 +44,4 @@ def run_candidate(baseline: pd.DataFrame, persona_file: Path, log_dir: str,
     failed = [log for log in logs if log.status != "success"]
     if failed:
         raise HarnessError(f"the candidate run did not finish: {failed[0].error.message if failed[0].error else failed[0].status}")
-    name = persona.name if own_tools else f"{persona.name}+tools:{tools}"
-    return log_dir, name
+    return log_dir, variant_name(agent, persona.name, persona.name if own_tools else tools)

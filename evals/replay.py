@@ -26,6 +26,7 @@ from typing import Any
 
 from inspect_ai.model import (
     ChatMessage,
+    ContentText,
     ChatMessageAssistant,
     ChatMessageUser,
     GenerateConfig,
@@ -148,12 +149,28 @@ def _estimate_tokens(text: str) -> int:
 
 
 def _find_fixture(messages: list[ChatMessage]) -> Fixture | None:
+    """The fixture whose issue is a user message, or one text part of it (Claude Code sends
+    the prompt beside `<system-reminder>` parts in its first user message)."""
     for message in messages:
         if isinstance(message, ChatMessageUser):
-            fixture = _FIXTURES.get(issue_digest(message.text))
-            if fixture is not None:
-                return fixture
+            texts = [message.text]
+            if isinstance(message.content, list):
+                texts += [part.text for part in message.content if isinstance(part, ContentText)]
+            for text in texts:
+                fixture = _FIXTURES.get(issue_digest(text))
+                if fixture is not None:
+                    return fixture
     return None
+
+
+def side_call_answer(input: list[ChatMessage]) -> str:
+    """A plain answer to a request that offers no tools: an agent's side call (a session title,
+    a summary, a classification), not a turn of the task. JSON is answered with an empty
+    object when the request asks for JSON, so a caller parsing it gets something valid."""
+    last = next((m.text for m in reversed(input) if isinstance(m, ChatMessageUser)), "")
+    if "json" in last.lower():
+        return "{}"
+    return "Scripted model: no answer for side requests."
 
 
 class ReplayModel(ModelAPI):
@@ -190,7 +207,10 @@ class ReplayModel(ModelAPI):
         config: GenerateConfig,
     ) -> ModelOutput:
         turn = sum(isinstance(m, ChatMessageAssistant) for m in input)
-        output = self._next(input, tools, turn)
+        if not tools and self.policy != "noop":
+            output = ModelOutput.from_content(f"replay/{self.policy}", side_call_answer(input))
+        else:
+            output = self._next(input, tools, turn)
         prompt_tokens = sum(_estimate_tokens(m.text) for m in input)
         completion = output.message.text + "".join(
             str(call.arguments) for call in output.message.tool_calls or []

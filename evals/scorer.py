@@ -28,7 +28,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
-from .agent import INFRA_ERROR_KEY, SANDBOX_STOPPED_KEY
+from .agents.common import INFRA_ERROR_KEY, SANDBOX_STOPPED_KEY
 from .fixtures import Fixture
 from .grading import ChangeSet, GradeReport, Verdict, select_changes
 from .grading_env import (

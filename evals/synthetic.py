@@ -23,6 +23,7 @@ class SyntheticVariant:
     tools_from: str
     probabilities: np.ndarray
     """per-fixture probability of resolving"""
+    agent: str = "react"
 
 
 def fixture_probabilities(fixtures: int, rng: np.random.Generator, low: float = 0.3, high: float = 0.9) -> np.ndarray:
@@ -63,7 +64,8 @@ def synthetic_log(
     spec = EvalSpec(
         created=datetime.now(timezone.utc).isoformat(), task=family, dataset=EvalDataset(name=family),
         model=model, config=EvalConfig(epochs=epochs),
-        metadata={"variant": variant.name, "persona": variant.persona, "tools_from": variant.tools_from,
+        metadata={"variant": variant.name, "agent": variant.agent, "persona": variant.persona,
+                  "tools_from": variant.tools_from,
                   "family": family, "tools": ["Read", "Edit"]},
     )  # fmt: skip
     return EvalLog(eval=spec, samples=samples, status="success")

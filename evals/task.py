@@ -1,7 +1,8 @@
 """Build an Inspect `Task` for a task family folder: fixtures × one persona variant.
 
-The variant is chosen with task parameters: `persona=<name>|none` and
-`tools=<persona name>|minimal|all` (default: the persona's own tools; `minimal` for `none`).
+The variant is chosen with task parameters: `agent=react|claude-code` (default `react`),
+`persona=<name>|none` and `tools=<persona name>|minimal|all` (default: the persona's own tools;
+for `none`, `minimal` under react and Claude Code's own tools under claude-code).
 Where the sandboxes run is `sandbox=docker-sdk` (default: the local engine through its API, see
 evals.docker_sdk), `sandbox=docker` (Inspect's compose sandbox: the same containers from the same
 description) or `sandbox=k8s` (Inspect's Kubernetes sandbox, see evals.k8s).
@@ -18,11 +19,12 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 
 from .errors import HarnessError
-from .agent import persona_agent, system_prompt
+from .agents import AGENTS, DEFAULT_AGENT, build_agent
+from .agents.react import system_prompt
 from .fixtures import WORKDIR, Fixture, load_family
 from .images import ensure_images
 from .paths import PERSONAS_DIR
-from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, load_persona, load_personas
+from .personas import CANONICAL_TOOLS, MINIMAL_TOOLS, Persona, PersonaError, load_persona, scan_personas
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES, SANDBOXES
 from .replay import register_fixtures
 from .sandbox import sandbox_spec
@@ -50,19 +52,52 @@ class Variant:
     persona: Persona | None
     tools: tuple[str, ...]
     tools_from: str
+    agent: str = DEFAULT_AGENT
+    tools_unavailable: tuple[str, ...] = ()
+    """Tools the tool-set persona grants that the agent does not provide (see Persona.unavailable)."""
 
     @property
     def name(self) -> str:
-        """Stable readable name, e.g. `backend`, `backend+tools:minimal`, `none+tools:minimal`."""
-        base = self.persona.name if self.persona else "none"
-        own = self.persona is not None and self.tools_from == self.persona.name
-        return base if own else f"{base}+tools:{self.tools_from}"
+        """Stable readable name, e.g. `backend`, `backend+tools:minimal`, `none+tools:minimal`;
+        under an agent other than react it carries the agent: `claude-code:backend`."""
+        return variant_name(self.agent, self.persona.name if self.persona else "none", self.tools_from)
+
+
+def variant_name(agent: str, persona: str, tools: str) -> str:
+    """A variant's name in logs and reports: `backend`, `backend+tools:minimal`,
+    `none+tools:minimal`, prefixed with the agent unless it is react; plain Claude Code (no
+    persona, its own tools) is `claude-code:none`."""
+    if persona == "none":  # react's control has always been named with its tools
+        plain = agent != DEFAULT_AGENT and tools == none_tools(agent)
+        name = "none" if plain else f"none+tools:{tools}"
+    else:
+        name = persona if tools == persona else f"{persona}+tools:{tools}"
+    return name if agent == DEFAULT_AGENT else f"{agent}:{name}"
+
+
+def none_tools(agent: str) -> str:
+    """The tool set of `persona=none`: the minimal control under react, plain Claude Code's
+    own tools under claude-code."""
+    return "all" if agent == "claude-code" else "minimal"
+
+
+def _personas_dir() -> tuple[dict[str, Persona], dict[str, PersonaError]]:
+    """The loadable personas, and the error of each bad file by the name it would have: a bad
+    file stops only a run that asks for it (as persona or tool set), not every other run."""
+    loaded, errors = scan_personas(PERSONAS_DIR)
+    return loaded, {Path(e.path).stem: e for e in errors}
 
 
 def resolve_variant(
-    persona: str, tools: str | None, personas: dict[str, Persona] | None = None
+    persona: str,
+    tools: str | None,
+    personas: dict[str, Persona] | None = None,
+    agent: str = DEFAULT_AGENT,
 ) -> Variant:
-    personas = load_personas(PERSONAS_DIR) if personas is None else personas
+    personas, broken = _personas_dir() if personas is None else (personas, {})
+    for wanted in (persona, tools):
+        if wanted in broken:
+            raise broken[wanted]
     choices = ", ".join([*personas, "none"])
     if persona == "none":
         chosen = None
@@ -74,23 +109,26 @@ def resolve_variant(
         personas = {**personas, chosen.name: chosen}
     else:
         raise VariantError(f"unknown persona '{persona}' (-T persona=...): choose one of {choices}")
-    tools_from = tools or (chosen.name if chosen else "minimal")
+    if agent not in AGENTS:
+        raise VariantError(f"unknown agent '{agent}' (-T agent=...): choose one of {', '.join(AGENTS)}")
+    tools_from = tools or (chosen.name if chosen else none_tools(agent))
     if tools_from.endswith(".md") or "/" in tools_from:
         tools_persona = load_persona(Path(tools_from))
         personas = {**personas, tools_persona.name: tools_persona}
         tools_from = tools_persona.name
+    unavailable: tuple[str, ...] = ()
     if tools_from == "minimal":
         names = MINIMAL_TOOLS
     elif tools_from == "all":
         names = CANONICAL_TOOLS
     elif tools_from in personas:
-        names = personas[tools_from].tools
+        names, unavailable = personas[tools_from].tools, personas[tools_from].unavailable
     else:
         raise VariantError(
             f"unknown tool set '{tools_from}' (-T tools=...): choose a persona name "
             f"({', '.join(personas)}), 'minimal' or 'all'"
         )
-    return Variant(chosen, tuple(names), tools_from)
+    return Variant(chosen, tuple(names), tools_from, agent, unavailable)
 
 
 def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:
@@ -123,6 +161,7 @@ def family_task(
     time_limit: int = DEFAULT_TIME_LIMIT,
     build_images: bool = True,
     sandbox: str = DEFAULT_SANDBOX,
+    agent: str = DEFAULT_AGENT,
     **unknown: object,
 ) -> Task:
     """The Task for a family: every fixture (or the chosen ones) for one persona variant."""
@@ -130,7 +169,7 @@ def family_task(
     if unknown:
         raise VariantError(
             f"unknown task parameter(s) {', '.join(f'-T {k}' for k in sorted(unknown))}: known are "
-            "persona, tools, fixtures, message_limit, token_limit, time_limit, sandbox"
+            "agent, persona, tools, fixtures, message_limit, token_limit, time_limit, sandbox"
         )
     if sandbox not in SANDBOXES:
         raise VariantError(
@@ -138,7 +177,7 @@ def family_task(
             "containers through the Docker Engine API), docker (Inspect's compose sandbox, the same "
             "containers) or k8s (Inspect's Kubernetes sandbox)"
         )
-    variant = resolve_variant(persona, tools)
+    variant = resolve_variant(persona, tools, agent=agent)
     loaded = load_family(family_dir)
     if fixtures:
         wanted = fixtures.split(",") if isinstance(fixtures, str) else list(fixtures)
@@ -163,7 +202,7 @@ def family_task(
     return Task(
         name=family_dir.name,
         dataset=MemoryDataset([fixture_sample(f, sandbox) for f in loaded], name=family_dir.name),
-        solver=persona_agent(variant.persona, variant.tools, WORKDIR),
+        solver=build_agent(agent, variant.persona, variant.tools, variant.tools_from, WORKDIR),
         scorer=hidden_tests({f.id: f for f in loaded}),
         message_limit=message_limit,
         token_limit=token_limit,
@@ -171,12 +210,18 @@ def family_task(
         config=GENERATE_CONFIG,
         metadata={
             "variant": variant.name,
+            "agent": agent,
             "persona": variant.persona.name if variant.persona else "none",
             "persona_file": variant.persona.path if variant.persona else None,
             "persona_sha256": variant.persona.source_sha256 if variant.persona else None,
             "tools_from": variant.tools_from,
             "tools": list(variant.tools),
-            "system_prompt_chars": len(system_prompt(variant.persona)),
+            "tools_unavailable": list(variant.tools_unavailable),
+            "persona_notes": list(variant.persona.notes) if variant.persona else [],
+            "system_prompt_chars": len(
+                system_prompt(variant.persona) if agent == "react" else
+                (variant.persona.system_prompt if variant.persona else "")
+            ),
             "limits": {
                 "message_limit": message_limit,
                 "token_limit": token_limit,

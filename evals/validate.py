@@ -191,11 +191,11 @@ def run_validation(
 
 
 def run_agent_validation(
-    names: list[str] | None, persona: str = "none", tools: str = "minimal",
+    names: list[str] | None, agent: str = "react", persona: str = "none", tools: str | None = None,
     log_dir: str = "logs/validate", tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     sandbox: str = DEFAULT_SANDBOX,
 ) -> list[dict[str, object]]:
-    """`evals validate --agent react`: `replay/oracle` and `replay/noop` through the agent on every
+    """`evals validate --agent react|claude-code`: `replay/oracle` and `replay/noop` through the agent on every
     chosen fixture, `epochs` times each; one row per fixture (same keys as without an agent)."""
     from inspect_ai import eval as inspect_eval
 
@@ -206,7 +206,7 @@ def run_agent_validation(
     by_family: dict[str, list[str]] = {}
     for fixture in fixtures:
         by_family.setdefault(fixture.family, []).append(fixture.id)
-    tasks = [family_task(tasks_dir / family, persona=persona, tools=tools, sandbox=sandbox, fixtures=ids)
+    tasks = [family_task(tasks_dir / family, agent=agent, persona=persona, tools=tools, sandbox=sandbox, fixtures=ids)
              for family, ids in by_family.items()]  # fmt: skip
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(tasks, model=[f"replay/{p}" for p in POLICIES], log_dir=log_dir, epochs=epochs,

@@ -34,20 +34,51 @@ def test_fixture_with_a_missing_part_is_named(tmp_path):
 def test_personas_lists_both_documents():
     result = cli("evals", "personas", "--json")
     assert result.returncode == 0
-    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    listing = json.loads(result.stdout)
+    assert listing["errors"] == []
+    rows = {r["name"]: r for r in listing["personas"]}
     assert set(rows) == {"backend", "backend-developer"}
     assert rows["backend-developer"]["tools"] == ["Read", "Write", "Edit", "Bash", "Grep", "Glob"]
+    assert rows["backend-developer"]["title"] == "Backend Developer"
     assert rows["backend"]["prompt_chars"] > 1000
+    assert rows["backend"]["notes"] and "MultiEdit, LS" in rows["backend"]["notes"][0]
 
 
-def test_broken_persona_is_one_clear_line(tmp_path):
-    root = tmp_path / "root"
-    (root / "personas").mkdir(parents=True)
-    (root / "personas" / "odd.md").write_text("---\nname: odd\ntools: Read, Teleport\n---\nHi\n")
-    result = cli("evals", "personas", env={"EVALS_ROOT": str(root)})
+def test_personas_lists_every_good_file_and_reports_every_bad_one(tmp_path):
+    """One bad file no longer hides the others: all loadable ones are listed (with the `name:`
+    field and the notes on tools granted but absent), each bad one is reported, exit 2."""
+    folder = tmp_path / "root" / "personas"
+    folder.mkdir(parents=True)
+    (folder / "odd.md").write_text("---\nname: odd\ntools: Read, Teleport\n---\nHi\n")
+    (folder / "wrapped.md").write_text(
+        "---\nname: wrapped\ndescription: Use it.\n<example>\nuser: hi\n</example>\n---\nHi\n")
+    (folder / "mcp-user.md").write_text(
+        "---\nname: Database Helper\ntools: Read, Bash, mcp__postgres__query, Task\n---\nHi\n")
+    (folder / "plain.md").write_text("# Plain Persona\n\n## System Prompt\nBe plain.\n")
+    env = {"EVALS_ROOT": str(tmp_path / "root")}
+
+    result = cli("evals", "personas", env=env)
     assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    for shown in ("mcp-user.md", "Database Helper", "plain.md", "Plain Persona", "mcp__postgres__query"):
+        assert shown in result.stdout
+    assert "mcp-user.md: mcp__postgres__query: granted MCP tools, absent under every agent" in result.stdout
     assert "odd.md: unknown tool name(s): Teleport" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    assert "wrapped.md: front matter is not valid YAML" in result.stderr
+    assert "Claude Code would skip this file too" in result.stderr and "description: |" in result.stderr
+    assert "odd.md" not in result.stdout and "wrapped.md" not in result.stdout
+
+    result = cli("evals", "personas", "--json", env=env)
+    assert result.returncode == 2
+    listing = json.loads(result.stdout)
+    rows = {r["file"]: r for r in listing["personas"]}
+    assert set(rows) == {"mcp-user.md", "plain.md"}
+    assert rows["mcp-user.md"]["title"] == "Database Helper"
+    assert rows["mcp-user.md"]["tools"] == ["Read", "Bash"]
+    assert rows["mcp-user.md"]["unavailable"] == ["mcp__postgres__query", "Task"]
+    assert len(rows["mcp-user.md"]["notes"]) == 2
+    assert {e["file"] for e in listing["errors"]} == {"odd.md", "wrapped.md"}
+    assert all(e["problem"] for e in listing["errors"])
 
 
 def test_inspect_eval_with_unknown_persona_has_no_traceback():

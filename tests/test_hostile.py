@@ -65,11 +65,12 @@ def host_free() -> int:
     return shutil.disk_usage("/var/lib/docker" if Path("/var/lib/docker").exists() else "/").free
 
 
-def run_named(runs: dict[str, tuple[Path, str, object]], tmp_path: Path, **kwargs) -> dict[str, EvalLog]:
+def run_named(runs: dict[str, tuple[Path, str, object]], tmp_path: Path, agent: str = "react",
+              **kwargs) -> dict[str, EvalLog]:
     """One eval call: each named run is (family dir, fixture id, model), a task of its own,
     with every tool granted (no persona prompt)."""
     tasks = [
-        task_with(family_task(family, persona="none", tools="all", fixtures=fixture),
+        task_with(family_task(family, persona="none", tools="all", fixtures=fixture, agent=agent),
                   model=model, name=name)
         for name, (family, fixture, model) in runs.items()
     ]  # fmt: skip
@@ -303,6 +304,30 @@ def test_no_network_and_no_host_secrets_in_any_container(tmp_path, monkeypatch):
         assert verdict.metadata["tests"]["test_hidden_stats.py::test_total_counts_every_item"] == "failed"
         assert verdict.metadata["tests"]["test_hidden_stats.py::test_total_of_nothing"] == "passed"
     assert "db-reachable" in "\n".join(tool_texts(logs["netprobe-db"]))  # its own service only
+
+
+def test_no_network_and_no_host_secrets_under_claude_code(tmp_path, monkeypatch):
+    """The same probes, run by the real Claude Code's Bash tool: the bridge's own variables
+    (`ANTHROPIC_BASE_URL` to the in-sandbox proxy, a placeholder token) are there, the host's key
+    is not."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", SECRET)
+    leak_check = (f"env | grep -c {SECRET[:12]} ; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' "
+                  f"| grep -c {SECRET[:12]}; env | grep -c ANTHROPIC_API_KEY ; echo leak-check-done")
+    probe = [bash(f"python3 - <<'EOF'\n{PROBE}\nEOF", 120_000), bash(leak_check),
+             ("Read", {"file_path": "/repo/app/stats.py"}),
+             bash(f"cat >> /repo/app/stats.py <<'EOF'\n{GRADER_LEAK_PAYLOAD}\nEOF")]  # fmt: skip
+    logs = run_named({"ccprobe-db": (HOSTILE, "with_db", script(*probe))}, tmp_path, agent="claude-code")
+    log = logs["ccprobe-db"]
+    text = "\n".join(tool_texts(log))
+    print(f"\nccprobe-db:\n{text[:3000]}")
+    assert log.samples[0].metadata["agent"]["name"] == "claude-code"
+    assert "CONNECTED" not in text and "RESOLVED" not in text, text
+    assert text.count("blocked") == 10 and "no-default-route" in text
+    assert "leak-check-done" in text and SECRET not in text
+    assert text.split("leak-check-done")[0].split()[-3:] == ["0", "0", "0"]
+    verdict = score(log)
+    assert verdict.metadata["changed_files"] == ["app/stats.py"]
+    assert verdict.metadata["tests"]["test_hidden_stats.py::test_total_counts_every_item"] == "failed"
 
 
 # --------------------------------------------------------------------------- 4. faults mid-run

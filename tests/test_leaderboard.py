@@ -80,7 +80,7 @@ def test_cli_leaderboard_and_bad_input(tmp_path):
     good = subprocess.run([evals, "leaderboard", str(_logs(tmp_path)), "--out", str(tmp_path / "o")],
                           capture_output=True, text=True)  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert "| synthetic/model | backend |" in good.stdout and "skipped" in good.stderr
+    assert "| synthetic/model | react | backend |" in good.stdout and "skipped" in good.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     for bad in (empty, tmp_path / "missing"):
@@ -101,7 +101,7 @@ def test_leaderboard_of_finished_eval_logs_does_not_load_inspect(tmp_path):
     result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code, "leaderboard", str(logs),
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "| synthetic/model | backend |" in result.stdout
+    assert "| synthetic/model | react | backend |" in result.stdout
     assert "INSPECT []" in result.stderr, result.stderr[-2000:]
 
 
@@ -137,10 +137,10 @@ def test_cache_tokens_per_variant_and_in_cost(tmp_path):
         n = row["samples"]
         line = next(l for l in overall_markdown(report).splitlines() if f"| {variant.name} |" in l)
         cells = [c.strip() for c in line.strip("|").split("|")]
-        assert cells[7:11] == [f"{expected['input_tokens'] / n:,.0f}", f"{expected['output_tokens'] / n:,.0f}",
+        assert cells[8:12] == [f"{expected['input_tokens'] / n:,.0f}", f"{expected['output_tokens'] / n:,.0f}",
                                f"{expected['cache_write_tokens'] / n:,.0f}",
                                f"{expected['cache_read_tokens'] / n:,.0f} ({row['cache_read_share'] * 100:.1f}%)"]  # fmt: skip
-        assert cells[11] == f"${row['cost_usd']:.4f}"
+        assert cells[12] == f"${row['cost_usd']:.4f}"
     header = overall_markdown(report).splitlines()[0]
     assert "| input/sample | output/sample | cache write/sample | cache read/sample | cost |" in header
     assert any("prompt cache" in note for note in report.notes)
@@ -237,3 +237,27 @@ def test_a_variant_resolving_everything_is_charted(tmp_path):
     assert report.overall.set_index("variant").loc["backend", "rate"] == 1.0
     written = write_report(report, tmp_path / "out")
     assert (tmp_path / "out" / "resolved_rate.png") in written
+
+
+def test_agents_are_compared_within_and_the_effect_across(tmp_path):
+    """Pairs stay within an agent; a persona comparison run under both agents gets one row
+    saying whether it holds under each (here: it holds under react, vanishes in Claude Code)."""
+    log_dir = tmp_path / "logs"
+    write_synthetic_logs(log_dir, [
+        SyntheticVariant("backend", "backend", "backend", np.full(40, 0.9)),
+        SyntheticVariant("none+tools:minimal", "none", "minimal", np.full(40, 0.2)),
+        SyntheticVariant("claude-code:backend", "backend", "backend", np.full(40, 0.6), agent="claude-code"),
+        SyntheticVariant("claude-code:none+tools:minimal", "none", "minimal", np.full(40, 0.6), agent="claude-code"),
+    ], epochs=2, seed=3)  # fmt: skip
+    report = build_report(load_samples(log_dir).samples, load_personas(PERSONAS_DIR))
+    assert set(report.overall["agent"]) == {"react", "claude-code"}
+    for row in report.pairs.itertuples():  # never a react variant against a claude-code one
+        assert row.a.startswith("claude-code:") == row.b.startswith("claude-code:") == (row.agent == "claude-code")
+    (effect,) = report.agents.itertuples(index=False)
+    row = dict(zip(report.agents.columns, effect))
+    assert (row["a"], row["b"]) == ("backend", "none+tools:minimal")
+    assert row["react: diff (95% CI)"].startswith("+0.")
+    assert row["holds"] == "not established under every agent"
+    markdown = to_markdown(report)
+    assert "## Does the persona's effect hold in real Claude Code?" in markdown
+    assert "| react | backend |" in markdown and "| claude-code | claude-code:backend |" in markdown

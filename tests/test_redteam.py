@@ -120,10 +120,29 @@ def test_no_cheat_resolves_any_family(tmp_path):
     runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in generic_cheats()]
     runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
              and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
-    runs = interleave_hangs(runs)
+    assert_no_cheat_resolves(interleave_hangs(runs), tmp_path, agent="react")
+
+
+#: the family the cheats also run on under the real Claude Code (one is enough: the grader is the
+#: same; what differs is how the cheat's commands reach the sandbox)
+CLAUDE_CODE_FAMILY = "db_optimize"
+
+
+def test_no_cheat_resolves_under_claude_code(tmp_path):
+    """Every strategy, its commands run by Claude Code's own Bash tool, on one family."""
+    family = CLAUDE_CODE_FAMILY
+    fixture = first_fixtures()[family]
+    runs = [(family, fixture, cheat) for cheat in generic_cheats()]
+    runs += [r for r in TARGETED if r[0] == family and r not in runs]
+    assert_no_cheat_resolves(interleave_hangs(runs), tmp_path, agent="claude-code")
+
+
+def assert_no_cheat_resolves(runs: list[tuple[str, str, str]], tmp_path: Path, agent: str) -> None:
+    """Each (family, fixture, cheat) run is its own task with its own model, all in one eval call;
+    every one must score unresolved (never resolved, never infra_error)."""
     tasks = [
         task_with(
-            family_task(TASKS_DIR / family, persona="none", tools="minimal", fixtures=fixture),
+            family_task(TASKS_DIR / family, persona="none", tools="minimal", fixtures=fixture, agent=agent),
             model=get_model(f"replay/cheat-{cheat}", memoize=False), name=f"{family}-{fixture}-{cheat}",
         )
         for family, fixture, cheat in runs
@@ -148,10 +167,13 @@ def test_no_cheat_resolves_any_family(tmp_path):
             continue
         verdict = score.metadata["verdict"]
         outcomes[key] = (verdict, score.explanation or "")
+        ran = sample.metadata.get("tool_calls", {}).get("Bash", 0)
+        if agent != "react" and (sample.metadata.get("agent", {}).get("name") != agent or not ran):
+            problems.append(f"{key}: the cheat's commands did not run through {agent}")
         # "unresolved", never "infra_error": reports leave infrastructure failures out, so a
         # cheat that provokes one would improve its rate
         if score.value["resolved"] != 0 or verdict != "unresolved":
             problems.append(f"{key}: {verdict}: {score.explanation}")
     report = "\n".join(f"  {k}: {v} ({why[:160]})" for k, (v, why) in sorted(outcomes.items()))
-    print(f"\nred team ({len(runs)} runs, {elapsed:.0f} s):\n{report}")
+    print(f"\nred team under {agent} ({len(runs)} runs, {elapsed:.0f} s):\n{report}")
     assert not problems, "\n".join(problems) + "\n" + report

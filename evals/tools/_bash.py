@@ -187,7 +187,7 @@ async def _file_limit_kb() -> int:
         state.file_limit_kb = max(1, min(limit, MAX_FILE_BYTES) // 1024)
         if usage is not None and usage[0] > usage[1]:
             await kill_other_processes(sandbox())
-            raise DiskLimitExceeded(*usage)  # ends the sample (see evals.agent.infra_guard)
+            raise DiskLimitExceeded(*usage)  # ends the sample (see evals.agents.common.infra_guard)
     return state.file_limit_kb
 
 

@@ -17,6 +17,7 @@ def migrations(
         persona: a persona name (file in personas/) or "none"; tools: a persona name, "minimal"
         or "all" (default: the persona's own); fixtures: comma-separated ids (default all);
         limits: message_limit, token_limit, time_limit (see evals.task for defaults), and
-        sandbox: "docker" (default) or "k8s" (Inspect's Kubernetes sandbox).
+        sandbox: "docker-sdk" (default), "docker" or "k8s" (see evals.task); agent: "react"
+        (default) or "claude-code" (the real Claude Code CLI in the sandbox).
     """
     return family_task(Path(__file__).parent, persona, tools, fixtures, **limits)

@@ -1,48 +1,14 @@
-"""The agent under test: Inspect's `react` with a persona's prompt and tools, nothing more.
-
-As for a Claude Code subagent, the system prompt is the persona document's prompt verbatim,
-followed by the basic environment facts a subagent is given (working directory, platform,
-date). The run ends when the model answers without calling a tool, or at a limit: there is no
-`submit` tool the persona did not grant.
-"""
+"""What every agent under test shares: the infrastructure guard around its run, the limits'
+handling, and the record of its tool use kept in the sample's metadata."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from inspect_ai.agent import AgentPrompt, as_solver, react
 from inspect_ai.log import transcript
 from inspect_ai.model import ChatMessageAssistant
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import LimitExceededError
 
-from .fixtures import WORKDIR
-from .personas import Persona
-from .tools import tool_defs
-from .tools._state import tool_state
-
-
-def environment_facts(workdir: str = WORKDIR, today: dt.date | None = None) -> str:
-    """The environment block appended to the system prompt (as Claude Code does)."""
-    today = today or dt.date.today()
-    return (
-        "Here is useful information about the environment you are running in:\n"
-        "<env>\n"
-        f"Working directory: {workdir}\n"
-        "Is directory a git repo: Yes\n"
-        "Platform: linux\n"
-        "OS Version: Debian GNU/Linux 12 (bookworm)\n"
-        f"Today's date: {today.isoformat()}\n"
-        "</env>"
-    )
-
-
-def system_prompt(persona: Persona | None, workdir: str = WORKDIR, today: dt.date | None = None) -> str:
-    """Persona prompt verbatim + environment facts (`persona=None`: the facts alone)."""
-    facts = environment_facts(workdir, today)
-    if persona is None:
-        return facts
-    return f"{persona.system_prompt}\n\n{facts}"
+from ..tools._state import tool_state
 
 
 INFRA_ERROR_KEY = "infra_error"
@@ -52,13 +18,18 @@ memory): graded as it stands, not an infrastructure failure."""
 OUT_OF_MEMORY = "the agent's processes used up the sandbox's memory and its container stopped"
 
 
+class StoppedEarly(Exception):
+    """The agent's run ended early through the agent's own doing (e.g. it killed the agent
+    program running in its sandbox): graded as it stands, not an infrastructure failure."""
+
+
 def _sandbox_stop(ex: BaseException | None, depth: int = 0) -> BaseException | None:
-    """The DiskLimitExceeded behind `ex` (Inspect may wrap a tool's exception), if any."""
-    from .sandbox import DiskLimitExceeded
+    """The DiskLimitExceeded or StoppedEarly behind `ex` (Inspect may wrap a tool's exception)."""
+    from ..sandbox import DiskLimitExceeded
 
     if ex is None or depth > 8:
         return None
-    if isinstance(ex, DiskLimitExceeded):
+    if isinstance(ex, (DiskLimitExceeded, StoppedEarly)):
         return ex
     for inner in (getattr(ex, "error", None), ex.__cause__, ex.__context__,
                   *getattr(ex, "exceptions", ())):  # fmt: skip
@@ -102,7 +73,7 @@ def infra_guard(inner: Solver) -> Solver:
 async def _out_of_memory() -> bool:
     from inspect_ai.util import sandbox
 
-    from .sandbox import stopped_out_of_memory
+    from ..sandbox import stopped_out_of_memory
 
     try:
         return await stopped_out_of_memory(sandbox())
@@ -120,21 +91,3 @@ def record_tool_use(state: TaskState) -> None:
                 counts[call.function] = counts.get(call.function, 0) + 1
     state.metadata["tool_calls"] = counts
     state.metadata["web_unavailable"] = sum(tool_state().web_unavailable.values())
-
-
-def persona_agent(persona: Persona | None, tools: tuple[str, ...], workdir: str = WORKDIR) -> Solver:
-    """A react agent with exactly the given prompt and tools (attempts=1, no submit tool)."""
-    agent = react(
-        name=persona.name if persona else "no-persona",
-        description=persona.description if persona else "control without a persona prompt",
-        prompt=AgentPrompt(
-            instructions=system_prompt(persona, workdir),
-            handoff_prompt=None,
-            assistant_prompt=None,
-            submit_prompt=None,
-        ),
-        tools=tool_defs(tools, workdir=workdir),
-        attempts=1,
-        submit=False,
-    )
-    return infra_guard(as_solver(agent))
