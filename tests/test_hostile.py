@@ -231,6 +231,53 @@ def test_hostile_sandboxes_are_contained_and_the_run_goes_on(tmp_path):
     assert host_free() > free_before - 2 * GiB
 
 
+#: the same attacks, made through the real Claude Code's Bash tool (its process shares the box)
+CC_HOSTILE_RUNS = {
+    "fork-bomb": HOSTILE_RUNS["fork-bomb"],
+    "eat-memory": HOSTILE_RUNS["eat-memory"],
+    "never-returns": [bash("sleep infinity", 2_000), bash("(sleep 1000 &); echo detached-holder"),
+                      bash("echo alive-after-hangs")],
+    "symlinks-out": HOSTILE_RUNS["symlinks-out"][:1],
+    "fill-disk-many-files": HOSTILE_RUNS["fill-disk-many-files"],
+}
+
+
+def test_hostile_sandboxes_are_contained_under_claude_code(tmp_path):
+    """Claude Code runs inside the box it is attacked from (`cc_box`: 512 MB, 256 pids, 200 MB
+    of disk): whatever becomes of its process, every sample is kept and graded as the agent left
+    it (never resolved, never infra_error), the normal sample beside them is resolved, and the
+    host keeps no container and no lost disk."""
+    free_before = host_free()
+    assert not sandbox_containers("cchostile"), "leftover containers from an earlier run"
+    runs = {f"cchostile-{name}": (HOSTILE, "cc_box", script(*steps)) for name, steps in CC_HOSTILE_RUNS.items()}
+    runs["cchostile-oracle"] = (TOY, "calc_total", "replay/oracle")
+    logs = run_named(runs, tmp_path, agent="claude-code")
+    summary = {n: (score(l).metadata["verdict"], score(l).explanation) for n, l in logs.items()}
+    print("\nhostile sandboxes under claude-code:\n" + "\n".join(f"  {k}: {v}" for k, v in summary.items()))
+
+    assert score(logs["cchostile-oracle"]).value == {"resolved": 1, "pass_rate": 1.0, "infra_error": 0}
+    for name, log in logs.items():
+        assert log.samples[0].metadata["agent"]["name"] == "claude-code"
+        if name != "cchostile-oracle":
+            assert score(log).metadata["verdict"] == "unresolved", (name, summary[name])
+
+    # the hog is the one the kernel kills; Claude Code and the sandbox go on
+    assert "alive-after-oom" in "\n".join(tool_texts(logs["cchostile-eat-memory"]))
+    # its Bash tool's time limit ends commands that never return
+    assert "alive-after-hangs" in "\n".join(tool_texts(logs["cchostile-never-returns"]))
+    # symlinks never reach the grader
+    links = score(logs["cchostile-symlinks-out"]).metadata
+    assert {"app/stats.py", "root_link", "passwd", "env_link"} <= set(links["ignored_changes"])
+    assert links["changed_files"] == []
+    # the disk cap ends the sample, with the reason
+    many = logs["cchostile-fill-disk-many-files"]
+    assert "over its cap of 200 MiB" in score(many).explanation, score(many).explanation
+    assert "should-not-run" not in "".join(tool_texts(many))
+
+    assert not sandbox_containers("cchostile")
+    assert host_free() > free_before - 2 * GiB
+
+
 # --------------------------------------------------------------------------- 3. network, secrets
 
 SECRET = "sk-ant-evals-marker-7d41c2"
