@@ -18,7 +18,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import HarnessError
+from .cli_types import (FAMILY, MODEL, AgentList, AppendFile, FixtureList, FixtureSelector, OutDir, PersonaName,
+                        Registry, TasksDir, VariantName)
+from .errors import HarnessError, Interrupted
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
 
 if TYPE_CHECKING:
@@ -32,18 +34,57 @@ out = Console(width=None if sys.stdout.isatty() else 160)
 _USER_ERRORS = (HarnessError,)
 
 
+INTERRUPTED = 130
+"""exit code after Ctrl-C (128 + SIGINT), never one a caller reads as a verdict"""
+
+
 def friendly(fn: F) -> F:
-    """Turn the harness's own errors into one clear line and exit code 2."""
+    """Turn the harness's own errors into one clear line and exit code 2, and Ctrl-C into one
+    line saying what was kept and how to go on (exit 130)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except Interrupted as ex:
+            print(f"interrupted: {ex}", file=sys.stderr, flush=True)
+            sys.exit(INTERRUPTED)
+        except KeyboardInterrupt:
+            print("interrupted: stopped before it finished; run the same command again", file=sys.stderr, flush=True)
+            sys.exit(INTERRUPTED)
         except _USER_ERRORS as ex:
             print(f"error: {ex}", file=sys.stderr, flush=True)
             sys.exit(2)
+        except Exception as ex:
+            if not _inspect_prerequisite(ex):
+                raise
+            print(f"error: {_one_line(str(ex))}", file=sys.stderr, flush=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _inspect_prerequisite(ex: Exception) -> bool:
+    """Inspect's own user-fixable errors (e.g. a provider's API key not set), which it raises
+    once a run starts: a line of their own, like the harness's (Inspect is loaded by then)."""
+    module = sys.modules.get("inspect_ai._util.error")
+    return module is not None and isinstance(ex, module.PrerequisiteError)
+
+
+def _one_line(message: str) -> str:
+    """Inspect's multi-line, rich-markup message as one plain line."""
+    from rich.text import Text
+
+    return " ".join(Text.from_markup(message).plain.split())
+
+
+def only_with(ctx: click.Context, flag: str, names: tuple[str, ...]) -> None:
+    """Options that mean something only with `flag`, given without it, are bad input (they
+    would be ignored silently)."""
+    given = [n for n in names if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        shown = ", ".join("--" + n.replace("_", "-") for n in given)
+        raise click.UsageError(f"{shown} only appl{'ies' if len(given) == 1 else 'y'} with {flag}", ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,6 +191,8 @@ def personas(as_json: bool) -> None:
 @friendly
 def coverage(as_json: bool, as_markdown: bool) -> None:
     """For each persona: the expertise it claims, and which task families measure each claim."""
+    if as_json and as_markdown:
+        raise click.UsageError("give --json or --markdown, not both")
     from .claims import claims_markdown, persona_claims
     from .fixtures import family_names
     from .paths import PERSONAS_DIR
@@ -184,7 +227,7 @@ def images() -> None:
 
 
 @images.command("build")
-@click.argument("families", nargs=-1)
+@click.argument("families", nargs=-1, type=FAMILY)
 @friendly
 def images_build(families: tuple[str, ...]) -> None:
     """Build every image the fixtures need; unchanged images are reused, not rebuilt."""
@@ -192,8 +235,8 @@ def images_build(families: tuple[str, ...]) -> None:
     from .fixtures import load_all
     from .images import ensure_images
 
-    require_engine()
     fixtures = load_all(list(families) or None)
+    require_engine()
     with err.status("checking images...") as status:
         built = ensure_images(fixtures, log=lambda m: status.update(m))
     fresh = [tag for tag, did in built.items() if did]
@@ -203,8 +246,8 @@ def images_build(families: tuple[str, ...]) -> None:
 
 
 @images.command("push")
-@click.argument("registry")
-@click.argument("families", nargs=-1)
+@click.argument("registry", type=Registry())
+@click.argument("families", nargs=-1, type=FAMILY)
 @click.option("--dry-run", is_flag=True, help="Only print which local tag is pushed as which.")
 @friendly
 def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None:
@@ -215,37 +258,35 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
     """
     from .fixtures import load_all
     from .images import push_images
-    from .k8s import REGISTRY_ENV, local_images, normalise_registry, push_mapping
+    from .k8s import REGISTRY_ENV, local_images, push_mapping
 
-    registry = normalise_registry(registry) or ""
-    if not registry:
-        raise HarnessError("give a registry, e.g. evals images push registry.example.com:5000/evals")
     mapping = push_mapping(local_images(load_all(list(families) or None)), registry)
     if dry_run:
         for local, remote in mapping.items():
             print(f"{local} -> {remote}")
         return
+    # it needs only the engine's API, and says so in one line when that does not answer
     pushed = push_images(mapping, log=lambda m: err.print(m, highlight=False))
     err.print(f"{len(pushed)} image(s) pushed to {registry}; now run with {REGISTRY_ENV}={registry} "
               "and -T sandbox=k8s", highlight=False)
 
 
 @main.command()
-@click.argument("names", nargs=-1, metavar="[FAMILY | FAMILY/FIXTURE]...")
+@click.argument("names", nargs=-1, metavar="[FAMILY | FAMILY/FIXTURE]...", type=FixtureSelector())
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 20),
               help="Grade each state this many times; any disagreement is 'flaky'.")
 @click.option("--concurrency", default=None, type=click.IntRange(1, 32),
               help="Grading environments at once (default: 3).")
-@click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of task families (default: the project's tasks/).")
+@click.option("--tasks-dir", type=TasksDir(), default=None, is_eager=True, help="Folder of task families (default: the project's tasks/).")
 @click.option("--agent", type=click.Choice(["react", "claude-code"]), default=None,
               help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
-@click.option("--persona", default="none", show_default=True, help="Persona variant (with --agent).")
-@click.option("--tools", default=None,
+@click.option("--persona", default="none", show_default=True, type=PersonaName("none"),
+              help="Persona variant (with --agent).")
+@click.option("--tools", default=None, type=PersonaName("minimal", "all"),
               help="Tool set (with --agent; default: the persona's, or for 'none' minimal under react and "
                    "Claude Code's own under claude-code).")
-@click.option("--log-dir", default="logs/validate", show_default=True, help="Log folder (with --agent).")
+@click.option("--log-dir", default="logs/validate", show_default=True, type=OutDir(), help="Log folder (with --agent).")
 @click.option("--sandbox", type=click.Choice(LOCAL_SANDBOXES), default=DEFAULT_SANDBOX, show_default=True,
               help="Sandbox provider (with --agent).")
 @friendly
@@ -258,16 +299,29 @@ def validate(
     resolved and no wrong fix is."""
     from .docker_engine import require_engine
     from .paths import TASKS_DIR
-    from .validate import DEFAULT_CONCURRENCY, run_agent_validation, run_validation
+    from .validate import DEFAULT_CONCURRENCY, ValidationInterrupted, run_agent_validation, run_validation, select
 
+    ctx = click.get_current_context()
+    if agent:
+        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency",))
+        from .task import resolve_variant
+
+        resolve_variant(persona, tools, agent=agent)  # the pair is usable: checked before Docker
+    else:
+        only_with(ctx, "--agent", ("persona", "tools", "sandbox"))
+    select(list(names) or None, tasks_dir or TASKS_DIR)  # every fixture folder loads
     require_engine()
     if agent:
         rows = run_agent_validation(list(names) or None, agent=agent, persona=persona, tools=tools, log_dir=log_dir,
                                     tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs, sandbox=sandbox)  # fmt: skip
     else:
-        rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
-                              concurrency=concurrency or DEFAULT_CONCURRENCY,
-                              progress=lambda line: err.print(line, highlight=False))  # fmt: skip
+        try:
+            rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
+                                  concurrency=concurrency or DEFAULT_CONCURRENCY,
+                                  progress=lambda line: err.print(line, highlight=False))  # fmt: skip
+        except ValidationInterrupted as ex:
+            rest = " ".join([*_validate_options(ctx), *ex.remaining])
+            raise Interrupted(f"{ex}; no report was printed; to validate the rest: evals validate {rest}") from None
     ok = all(r["discriminates"] for r in rows)
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -288,54 +342,65 @@ def validate(
     sys.exit(0 if ok and rows else 1)
 
 
-def _agents(value: str) -> tuple[str, ...]:
-    """`--agents a,b` checked against the known agents (a usage error names the choices)."""
-    from .agents import AGENTS
-
-    chosen = tuple(a.strip() for a in value.split(",") if a.strip())
-    unknown = [a for a in chosen if a not in AGENTS]
-    if unknown or not chosen:
-        raise click.UsageError(f"unknown agent(s) {', '.join(unknown) or '(none given)'} in --agents: "
-                               f"choose from {', '.join(AGENTS)}")
-    return chosen
+def _validate_options(ctx: click.Context) -> list[str]:
+    """The options this `evals validate` was given (to repeat them in a resume hint)."""
+    given = []
+    for name in ("tasks_dir", "epochs", "concurrency"):
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            given += ["--" + name.replace("_", "-"), str(ctx.params[name])]
+    return given + (["--json"] if ctx.params.get("as_json") else [])
 
 
 @main.command()
-@click.option("--model", "models", multiple=True, help="Model(s); default: scripted models, or Claude when ANTHROPIC_API_KEY is set.")
-@click.option("--family", default="db_optimize", show_default=True)
-@click.option("--log-dir", default="logs/demo", show_default=True)
-@click.option("--agents", default="react,claude-code", show_default=True, help="Comma-separated agents.")
+@click.option("--model", "models", multiple=True, type=MODEL,
+              help="Model(s); default: scripted models, or Claude when ANTHROPIC_API_KEY is set.")
+@click.option("--family", default="db_optimize", show_default=True, type=FAMILY)
+@click.option("--log-dir", default="logs/demo", show_default=True, type=OutDir())
+@click.option("--agents", default="react,claude-code", show_default=True, type=AgentList(), help="Comma-separated agents.")
 @friendly
-def demo(models: tuple[str, ...], family: str, log_dir: str, agents: str) -> None:
+def demo(models: tuple[str, ...], family: str, log_dir: str, agents: tuple[str, ...]) -> None:
     """The main job: both personas and the no-persona control on a family under each agent, then
     a summary."""
-    from .demo import run_demo
+    from .cli_types import model_problem
+    from .demo import interrupted_hint, run_demo
     from .docker_engine import require_engine
+    from .paths import PERSONAS_DIR
+    from .personas import load_personas
 
-    chosen_agents = _agents(agents)
-    require_engine()
     chosen = list(models)
     if not chosen:
         if os.environ.get("ANTHROPIC_API_KEY"):
             chosen = [os.environ.get("EVALS_MODEL", "anthropic/claude-sonnet-4-5")]
+            problem = model_problem(chosen[0])
+            if problem:
+                raise HarnessError(f"EVALS_MODEL: {problem}")
         else:
             chosen = ["replay/oracle", "replay/noop"]
-    sys.exit(run_demo(chosen, family, log_dir, chosen_agents))
+    load_personas(PERSONAS_DIR)  # a bad persona file is named before Docker
+    require_engine()
+    try:
+        sys.exit(run_demo(chosen, family, log_dir, agents))
+    except KeyboardInterrupt:
+        raise Interrupted(interrupted_hint(log_dir)) from None
 
 
 @main.command()
-@click.option("--model", "models", multiple=True, required=True, help="Model(s) to run, e.g. anthropic/claude-sonnet-4-5 or replay/oracle.")
-@click.option("--epochs", default=1, show_default=True, help="Runs of each fixture per variant.")
-@click.option("--families", multiple=True, help="Task families (default: all).")
-@click.option("--fixtures", default=None, help="Comma-separated fixture ids (default: all).")
-@click.option("--log-dir", default="logs/matrix", show_default=True, help="Run again with the same folder to resume.")
-@click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--agents", default="react", show_default=True,
+@click.option("--model", "models", multiple=True, required=True, type=MODEL,
+              help="Model(s) to run, e.g. anthropic/claude-sonnet-4-5 or replay/oracle.")
+@click.option("--epochs", default=1, show_default=True, type=click.IntRange(1, 100), help="Runs of each fixture per variant.")
+@click.option("--families", multiple=True, type=FAMILY, help="Task families (default: all).")
+@click.option("--fixtures", default=None, type=FixtureList(), help="Comma-separated fixture ids (default: all).")
+@click.option("--log-dir", default="logs/matrix", show_default=True, type=OutDir(),
+              help="Run again with the same folder to resume.")
+@click.option("--tasks-dir", type=TasksDir(), default=None, is_eager=True, help="Folder of task families (default: the project's tasks/).")
+@click.option("--agents", default="react", show_default=True, type=AgentList(),
               help="Comma-separated agents to run every variant under: react, claude-code.")
 @click.option("--until-decided", is_flag=True,
               help="Run only --baseline and --candidate, one epoch per round, until an always-valid test decides.")
-@click.option("--baseline", default="backend", show_default=True, help="Baseline variant (with --until-decided).")
-@click.option("--candidate", default="backend-developer", show_default=True, help="Candidate variant (with --until-decided).")
+@click.option("--baseline", default="backend", show_default=True, type=VariantName(),
+              help="Baseline variant (with --until-decided).")
+@click.option("--candidate", default="backend-developer", show_default=True, type=VariantName(),
+              help="Candidate variant (with --until-decided).")
 @click.option("--max-epochs", default=10, show_default=True, type=click.IntRange(1, 100),
               help="With --until-decided: stop undecided after this many epochs.")
 @click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -344,40 +409,52 @@ def demo(models: tuple[str, ...], family: str, log_dir: str, agents: str) -> Non
               help="With --until-decided: also stop when the difference is surely under this (0-1).")
 @friendly
 def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixtures: str | None,
-           log_dir: str, tasks_dir: Path | None, agents: str, until_decided: bool, baseline: str,
+           log_dir: str, tasks_dir: Path | None, agents: tuple[str, ...], until_decided: bool, baseline: str,
            candidate: str, max_epochs: int, alpha: float, delta: float | None) -> None:
     """Run every persona x tool-set variant (and the no-persona control) as one eval set."""
     from .docker_engine import require_engine
-    from .matrix import parse_variant, run_matrix, run_until_decided
+    from .matrix import plan_families, run_matrix, run_until_decided
     from .paths import PERSONAS_DIR, TASKS_DIR
     from .personas import load_personas
 
-    chosen_agents = list(_agents(agents))
+    ctx = click.get_current_context()
+    load_personas(PERSONAS_DIR)  # every input is checked before Docker: persona files,
+    plan_families(list(families) or None, fixtures, tasks_dir or TASKS_DIR)  # families and fixtures
+    resume = f"finished work is kept in {log_dir}: run the same command again to resume"
     if until_decided:
-        names = list(load_personas(PERSONAS_DIR))
-        parse_variant(baseline, names), parse_variant(candidate, names)  # bad names fail before Docker
+        only_with(ctx, "--until-decided omitted (it sets the epochs itself)", ("epochs", "agents"))
+        if baseline == candidate:
+            raise click.UsageError(f"--baseline and --candidate are both '{baseline}': give two different variants")
         require_engine()
-        result = run_until_decided(
-            list(models), log_dir, baseline, candidate, max_epochs, alpha, delta,
-            list(families) or None, fixtures, display=None if sys.stdout.isatty() else "plain",
-            tasks_dir=tasks_dir or TASKS_DIR, say=lambda line: print(line, flush=True),
-        )  # fmt: skip
+        try:
+            result = run_until_decided(
+                list(models), log_dir, baseline, candidate, max_epochs, alpha, delta,
+                list(families) or None, fixtures, display=None if sys.stdout.isatty() else "plain",
+                tasks_dir=tasks_dir or TASKS_DIR, say=lambda line: print(line, flush=True),
+            )  # fmt: skip
+        except KeyboardInterrupt:
+            raise Interrupted(resume) from None
         sys.exit(0 if result.decided else 1)
+    only_with(ctx, "--until-decided", ("baseline", "candidate", "max_epochs", "alpha", "delta"))
     require_engine()
-    success, count = run_matrix(
-        list(models), log_dir, list(families) or None, epochs, fixtures=fixtures,
-        tasks_dir=tasks_dir or TASKS_DIR, agents=chosen_agents,
-        display=None if sys.stdout.isatty() else "plain",
-    )  # fmt: skip
+    try:
+        success, count = run_matrix(
+            list(models), log_dir, list(families) or None, epochs, fixtures=fixtures,
+            tasks_dir=tasks_dir or TASKS_DIR, agents=list(agents),
+            display=None if sys.stdout.isatty() else "plain",
+        )  # fmt: skip
+    except KeyboardInterrupt:  # eval_set's answer to Ctrl-C, after it has saved what finished
+        raise Interrupted(resume) from None
     state = "complete" if success else "incomplete (run the same command again to resume)"
     err.print(f"matrix {state}: {count} task runs in {log_dir}; report: evals leaderboard {log_dir}")
     sys.exit(0 if success else 1)
 
 
 @main.command()
-@click.argument("log_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="results", show_default=True, type=click.Path(path_type=Path))
-@click.option("--prices", type=click.Path(path_type=Path), default=None, help="Extra model price table (YAML).")
+@click.argument("log_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="results", show_default=True, type=OutDir(Path))
+@click.option("--prices", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Extra model price table (YAML).")
 @click.option("--reader", type=click.Choice(["zip", "inspect"]), default="zip", show_default=True,
               help="How finished .eval logs are read: straight from the zip (fast), or by Inspect's samples_df.")
 @friendly
@@ -387,18 +464,24 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, 
 
     from .leaderboard import build_report, overall_markdown, pairs_markdown, write_report
     from .logdata import load_samples
+    from .outputs import staged_outputs
     from .paths import PERSONAS_DIR
     from .personas import load_personas
     from .prices import load_prices
 
     started = time.perf_counter()
+    table, personas = load_prices(prices), load_personas(PERSONAS_DIR)  # bad input before the logs are read
     # no spinner while the logs are read: Inspect forks reader processes, and a fork taken while
     # the spinner's thread holds the terminal's lock would leave that lock held in the child
     err.print("reading logs ...", highlight=False)
-    data = load_samples(list(log_dirs), load_prices(prices), reader=reader)
-    with err.status("writing the report..."):
-        report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped)
-        written = write_report(report, out_dir)
+    try:
+        data = load_samples(list(log_dirs), table, reader=reader)
+        with err.status("writing the report..."):
+            report = build_report(data.samples, personas, data.skipped)
+            with staged_outputs(out_dir) as stage:  # the whole report or none of it
+                written = [out_dir / p.name for p in write_report(report, stage)]
+    except KeyboardInterrupt:
+        raise Interrupted(f"nothing was written to {out_dir}; run the same command again") from None
     for line in data.skipped:
         err.print(f"[yellow]skipped[/] {line}", highlight=False)
     print(overall_markdown(report))
@@ -427,18 +510,22 @@ def _of_agent(samples, agent: str | None, side: str):  # type: ignore[no-untyped
 
 
 @main.command()
-@click.option("--baseline", "baseline", multiple=True, required=True, type=click.Path(path_type=Path), help="Baseline log folder(s).")
-@click.option("--candidate", "candidate", multiple=True, type=click.Path(path_type=Path), help="Candidate log folder(s).")
-@click.option("--persona", "persona_file", type=click.Path(path_type=Path), default=None,
+@click.option("--baseline", "baseline", multiple=True, required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="Baseline log folder(s).")
+@click.option("--candidate", "candidate", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Candidate log folder(s).")
+@click.option("--persona", "persona_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Run this persona file as the candidate on the baseline's fixtures, models and epochs.")
 @click.option("--variant", default=None, help="Variant to compare when a log set holds several.")
 @click.option("--agent", default=None, type=click.Choice(["react", "claude-code"]),
               help="Compare only this agent's runs (when the logs hold several agents).")
-@click.option("--alpha", default=0.05, show_default=True, help="One-sided significance level.")
-@click.option("--min-effect", default=0.0, show_default=True, help="Smallest drop (0-1) that counts as a regression.")
-@click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
+@click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="One-sided significance level (between 0 and 1).")
+@click.option("--min-effect", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Smallest drop (0-1) that counts as a regression.")
+@click.option("--summary", "summary_file", type=AppendFile(), default=None,
               help="Also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).")
-@click.option("--candidate-log-dir", default="logs/candidate", show_default=True)
+@click.option("--candidate-log-dir", default="logs/candidate", show_default=True, type=OutDir())
 def regress(baseline: tuple[Path, ...], candidate: tuple[Path, ...], persona_file: Path | None,
             variant: str | None, agent: str | None, alpha: float, min_effect: float,
             summary_file: Path | None, candidate_log_dir: str) -> None:
@@ -450,20 +537,36 @@ def regress(baseline: tuple[Path, ...], candidate: tuple[Path, ...], persona_fil
 
         if bool(candidate) == bool(persona_file):
             raise HarnessError("give either --candidate LOGS or --persona FILE (one of them)")
+        if persona_file is None:
+            only_with(click.get_current_context(), "--persona", ("candidate_log_dir",))
         base = _of_agent(load_samples(list(baseline)).samples, agent, "baseline")
         cand_variant = None
         if persona_file is not None:
+            from .docker_engine import require_engine
+            from .personas import load_persona
+
+            load_persona(persona_file)  # a broken file is named before Docker is asked for
+            require_engine()
             cand_dir, cand_variant = run_candidate(base, persona_file, candidate_log_dir, variant)
             cand = load_samples([cand_dir]).samples
         else:
             cand = load_samples(list(candidate)).samples
         cand = _of_agent(cand, agent, "candidate")
         results = gate(base, cand, alpha, min_effect, variant, cand_variant)
+    except Interrupted as ex:
+        print(f"interrupted: {ex}", file=sys.stderr)
+        sys.exit(INTERRUPTED)
     except HarnessError as ex:
         print(f"error: {ex}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:  # exit 1 is the gate's "worse": an interrupt must never read as one
+        print("interrupted: no verdict; run the same command again", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    except click.UsageError:
+        raise
     except Exception as ex:  # anything unexpected is bad input for a gate, never a verdict
-        print(f"error: {type(ex).__name__}: {ex}", file=sys.stderr)
+        text = _one_line(str(ex)) if _inspect_prerequisite(ex) else " ".join(str(ex).split())
+        print(f"error: {type(ex).__name__}: {text}", file=sys.stderr)
         sys.exit(2)
     text = markdown(results)
     print(text)

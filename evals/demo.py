@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .agents import AGENTS
+from .errors import Interrupted
+from .outputs import staged_outputs
 from .paths import PERSONAS_DIR, RESULTS_DIR, TASKS_DIR
 from .personas import load_personas
 from .results import SampleResult, sample_results
@@ -77,6 +79,8 @@ def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ..
             tasks, model=models, log_dir=log_dir, fail_on_error=False,
             display="plain" if not sys.stderr.isatty() else "full",
         )  # fmt: skip
+    if interrupted(logs, len(tasks) * len(models)):
+        raise Interrupted(interrupted_hint(log_dir))
     rows = [row for log in logs for row in sample_results(log)]
     summary = summarise(rows)
     scripted = all(m.startswith("replay/") for m in models)
@@ -89,22 +93,23 @@ def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ..
             f"{s['resolved_rate']:.0%}", f"{s['mean_pass_rate']:.2f}", str(s["errors"]),
             str(s["tool_calls"]),
         )  # fmt: skip
-    console.print(table)
-    if scripted:
-        console.print(f"[yellow]{SCRIPTED_NOTE}[/]")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "demo-summary.md").write_text(markdown(summary, family, scripted))
-    (RESULTS_DIR / "demo-summary.json").write_text(
-        json.dumps({"family": family, "scripted": scripted, "note": SCRIPTED_NOTE if scripted else "",
-                    "summary": summary, "samples": [r.__dict__ for r in rows]}, indent=2)
-    )  # fmt: skip
     from .leaderboard import build_report, write_report
     from .logdata import load_samples
     from .prices import load_prices
 
     data = load_samples([log_dir], load_prices())
     data.samples = data.samples[data.samples["eval_id"].isin({log.eval.eval_id for log in logs})]
-    written = write_report(build_report(data.samples, load_personas(PERSONAS_DIR)), RESULTS_DIR)
+    report = build_report(data.samples, load_personas(PERSONAS_DIR))
+    with staged_outputs(RESULTS_DIR) as stage:  # the summary and the leaderboard, all or nothing
+        (stage / "demo-summary.md").write_text(markdown(summary, family, scripted))
+        (stage / "demo-summary.json").write_text(
+            json.dumps({"family": family, "scripted": scripted, "note": SCRIPTED_NOTE if scripted else "",
+                        "summary": summary, "samples": [r.__dict__ for r in rows]}, indent=2)
+        )  # fmt: skip
+        written = [RESULTS_DIR / p.name for p in write_report(report, stage)]
+    console.print(table)
+    if scripted:
+        console.print(f"[yellow]{SCRIPTED_NOTE}[/]")
     console.print(
         f"Summary: {RESULTS_DIR / 'demo-summary.md'}; leaderboard: "
         f"{', '.join(str(p) for p in written if p.suffix in ('.md', '.html'))}; "
@@ -112,3 +117,16 @@ def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ..
     )
     failed = [log for log in logs if log.status != "success"]
     return 1 if failed else 0
+
+
+def interrupted(logs: list, expected: int) -> bool:  # type: ignore[type-arg]
+    """Whether an Inspect `eval` was stopped by Ctrl-C: it then returns cancelled logs, or
+    (seen with several tasks at once) fewer logs than it was given tasks x models, even none."""
+    return len(logs) < expected or any(log.status == "cancelled" for log in logs)
+
+
+def interrupted_hint(log_dir: str) -> str:
+    """What an interrupted demo kept, and how to go on (it starts over: it is not an eval set)."""
+    return (f"nothing was written to {RESULTS_DIR}; the samples finished so far are in {log_dir} "
+            f"(inspect view --log-dir {log_dir}); run `evals demo` again to start it over "
+            "(for a run that resumes where it stopped, use `evals matrix --log-dir DIR`)")  # fmt: skip

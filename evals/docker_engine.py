@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 
 from .images import ImageBuildError
@@ -15,19 +17,22 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in core.split(".")[:3] if part.isdigit())
 
 
+def _docker(*args: str) -> str | None:
+    """The docker command's output, or None when it fails or is not installed."""
+    try:
+        result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=60)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
 def engine_version() -> str | None:
     """Server version, or None when no daemon answers."""
-    result = subprocess.run(
-        ["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True, text=True
-    )
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return _docker("version", "--format", "{{.Server.Version}}")
 
 
 def compose_version() -> str | None:
-    result = subprocess.run(
-        ["docker", "compose", "version", "--short"], capture_output=True, text=True
-    )
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return _docker("compose", "version", "--short")
 
 
 def engine_ok(version: str | None) -> bool:
@@ -39,23 +44,25 @@ def compose_ok(version: str | None) -> bool:
 
 
 def require_engine() -> None:
-    """Fail with one clear sentence when the engine or compose is missing or too old."""
-    try:
-        engine = engine_version()
-        compose = compose_version()
-    except FileNotFoundError:
+    """Fail with one clear sentence when the engine or compose is missing or too old: the
+    commands that run containers call it after their input is checked, before anything runs."""
+    if shutil.which("docker") is None:
         raise ImageBuildError(
-            "the docker command is not installed: run 'make setup' (or scripts/docker-up.sh)"
-        ) from None
-    if not engine_ok(engine):
-        found = f"found {engine}" if engine else "no daemon answers"
-        raise ImageBuildError(
-            f"Docker Engine >= 24.0.6 is needed ({found}): run 'make setup' "
-            "(or scripts/docker-up.sh) to install/start it"
+            "this command needs Docker and the docker command is not installed: run 'make docker' "
+            "(scripts/docker-up.sh installs and starts it); 'evals doctor' shows what is missing"
         )
+    engine = engine_version()
+    if not engine_ok(engine):
+        host = os.environ.get("DOCKER_HOST")
+        found = f"found {engine}" if engine else "no daemon answers" + (f" at DOCKER_HOST={host}" if host else "")
+        raise ImageBuildError(
+            f"this command needs the Docker engine >= 24.0.6 ({found}): start it with 'make docker' "
+            "(scripts/docker-up.sh installs and starts it); 'evals doctor' shows what is missing"
+        )
+    compose = compose_version()
     if not compose_ok(compose):
         raise ImageBuildError(
-            f"Docker Compose v2 >= 2.21 is needed (found {compose or 'none'}): run 'make setup'"
+            f"this command needs Docker Compose v2 >= 2.21 (found {compose or 'none'}): run 'make docker'"
         )
 
 

@@ -30,7 +30,8 @@ def run_checks() -> list[Check]:
     engine = engine_version()
     checks.append(
         Check("docker engine", "ok" if engine_ok(engine) else "missing",
-              engine or "no daemon answers", "run 'make setup' (installs Docker >= 24 and starts it)")
+              engine or "no daemon answers", "start it with 'make docker' (scripts/docker-up.sh installs Docker >= 24 "
+              "when missing and starts it)")
     )  # fmt: skip
     compose = compose_version()
     checks.append(

@@ -37,3 +37,7 @@ class LocatedError(HarnessError):
         super().__init__(f"{path}: {problem}")
         self.path = str(path)
         self.problem = problem
+
+
+class Interrupted(HarnessError):
+    """Ctrl-C: the message says what was kept, what was not written and how to go on."""

@@ -279,8 +279,24 @@ def service_images(fixture: Fixture) -> list[str]:
     return sorted({load_service(name).image for name in fixture.services})
 
 
+_ENGINE_SEEN = False
+
+
+def _engine_answers() -> None:
+    """One clear line when no engine answers (else every image looks missing and a build of the
+    base image would start); checked until it first answers in this process."""
+    global _ENGINE_SEEN
+    if not _ENGINE_SEEN:
+        from .docker_engine import require_engine  # local import: docker_engine imports this module
+
+        require_engine()
+        _ENGINE_SEEN = True
+
+
 def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool]:
     """Every image the fixtures need (stack, services, fixture). Returns tag -> built now."""
+    if fixtures:
+        _engine_answers()
     built: dict[str, bool] = {}
     for fixture in fixtures:
         try:
@@ -298,6 +314,13 @@ def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool
 
 
 # --------------------------------------------------------------------------- pushing (Kubernetes)
+
+
+def _no_engine(ex: Exception) -> str:
+    host = os.environ.get("DOCKER_HOST")
+    return (f"the Docker engine does not answer{f' at DOCKER_HOST={host}' if host else ''} ({ex}): this command "
+            "needs it; start it with 'make docker' (scripts/docker-up.sh installs and starts it); "
+            "'evals doctor' shows what is missing")
 
 
 class ImagePushError(HarnessError):
@@ -324,7 +347,7 @@ def push_images(
     try:
         engine = client if client is not None else docker.from_env()
     except DockerException as ex:
-        raise ImagePushError(f"the Docker engine does not answer ({ex}): run 'make setup'") from None
+        raise ImagePushError(_no_engine(ex)) from None
     images = {}
     missing = []
     for local in mapping:
@@ -333,7 +356,7 @@ def push_images(
         except ImageNotFound:
             missing.append(local)
         except (APIError, DockerException) as ex:
-            raise ImagePushError(f"the Docker engine does not answer ({ex}): run 'make setup'") from None
+            raise ImagePushError(_no_engine(ex)) from None
     if missing:
         raise ImagePushError(
             f"{len(missing)} image(s) not built yet ({', '.join(missing)}): "

@@ -52,15 +52,37 @@ def family_task_function(family: str, tasks_dir: Path = TASKS_DIR):  # type: ign
 
 
 def matrix_tasks(
-    families: list[str], variants: list[tuple[str, str, str]], fixtures: str | None = None,
-    tasks_dir: Path = TASKS_DIR, **limits: int,
+    families: list[str] | dict[str, list[str] | None], variants: list[tuple[str, str, str]],
+    fixtures: str | None = None, tasks_dir: Path = TASKS_DIR, **limits: int,
 ) -> list[Task]:
+    """One task per family and variant; `families` maps each family to its fixture ids (None: all)."""
+    plan = families if isinstance(families, dict) else plan_families(families, fixtures, tasks_dir)
     tasks = []
-    for family in families:
+    for family, ids in plan.items():
         function = family_task_function(family, tasks_dir)
         for agent, persona, tools in variants:
-            tasks.append(function(persona=persona, tools=tools, fixtures=fixtures, agent=agent, **limits))
+            tasks.append(function(persona=persona, tools=tools, fixtures=ids, agent=agent, **limits))
     return tasks
+
+
+def plan_families(
+    families: list[str] | None, fixtures: str | None = None, tasks_dir: Path = TASKS_DIR,
+) -> dict[str, list[str] | None]:
+    """The families to run (default: all), each with the fixture ids of `fixtures` it has (None:
+    all of them); a family with none of them is left out. Unknown names are refused before
+    anything runs, naming what there is."""
+    from .fixtures import load_family
+
+    chosen = _known_families(families, tasks_dir)
+    if not fixtures:
+        return {family: None for family in chosen}
+    wanted = [f.strip() for f in fixtures.split(",") if f.strip()]
+    have = {family: [f.id for f in load_family(tasks_dir / family)] for family in chosen}
+    unknown = [f for f in wanted if not any(f in ids for ids in have.values())]
+    if unknown:
+        listing = "; ".join(f"{family}: {', '.join(ids)}" for family, ids in have.items())
+        raise HarnessError(f"unknown fixture(s) {', '.join(unknown)} in --fixtures: the families chosen have {listing}")
+    return {family: [i for i in ids if i in wanted] for family, ids in have.items() if set(ids) & set(wanted)}
 
 
 def run_matrix(
@@ -70,10 +92,10 @@ def run_matrix(
     agents: list[str] | None = None, **limits: int,
 ) -> tuple[bool, int]:
     """Run (or resume) the matrix. Returns (every task finished, number of tasks)."""
-    chosen = _known_families(families, tasks_dir)
+    plan = plan_families(families, fixtures, tasks_dir)
     names = personas or list(load_personas(PERSONAS_DIR))
     variants = [v for agent in (agents or [DEFAULT_AGENT]) for v in matrix_variants(names, agent)]
-    tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
+    tasks = matrix_tasks(plan, variants, tasks_dir=tasks_dir, **limits)
     success = _eval_set(tasks, log_dir, models, epochs, retry_attempts, max_tasks, display)
     return success, len(tasks) * len(models)
 
@@ -143,12 +165,12 @@ def run_until_decided(
     from .logdata import load_samples
     from .sequential import paired_rounds, sequential_test
 
-    chosen = _known_families(families, tasks_dir)
+    plan = plan_families(families, fixtures, tasks_dir)
     if baseline == candidate:
         raise HarnessError("--baseline and --candidate must be different variants")
     names = list(load_personas(PERSONAS_DIR))
     variants = [parse_variant(baseline, names), parse_variant(candidate, names)]
-    tasks = matrix_tasks(chosen, variants, fixtures, tasks_dir, **limits)
+    tasks = matrix_tasks(plan, variants, tasks_dir=tasks_dir, **limits)
     result = None
     for k in range(1, max_epochs + 1):
         _eval_set(tasks, log_dir, models, epochs=k, display=display)

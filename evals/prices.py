@@ -47,9 +47,14 @@ def load_prices(extra: Path | None = None) -> dict[str, Price]:
                 raise LocatedError(extra, "price table not found")
             continue
         try:
-            data = yaml.safe_load(Path(path).read_text()) or {}
-            for model, row in data.items():
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            if data is None and path is extra:
+                raise LocatedError(path, "price table is empty; expected "
+                                   "'model: {input: N, output: N, cache_write: N, cache_read: N}'")
+            for model, row in (data or {}).items():
                 table[str(model)] = _row(str(model), row)
+        except UnicodeDecodeError:
+            raise LocatedError(path, "malformed price table (not UTF-8 text): expected YAML") from None
         except (yaml.YAMLError, TypeError, AttributeError, ValueError) as ex:
             raise LocatedError(path, f"malformed price table ({ex}); expected "
                                "'model: {input: N, output: N, cache_write: N, cache_read: N}'") from None

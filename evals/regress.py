@@ -42,7 +42,7 @@ def _one_variant(df: pd.DataFrame, variant: str | None, side: str) -> pd.DataFra
     variants = sorted(df["variant"].unique())
     if variant is not None:
         if variant not in variants:
-            raise GateInputError(f"{side} logs have no variant '{variant}' (they have: {', '.join(variants)})")
+            raise GateInputError(f"--variant {variant!r}: the {side} logs have no such variant (they have: {', '.join(variants)})")
         return df[df["variant"] == variant]
     if len(variants) != 1:
         raise GateInputError(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from inspect_ai import eval as inspect_eval
 
-from .errors import HarnessError
+from .errors import HarnessError, Interrupted
 from .paths import TASKS_DIR
 from .personas import load_persona
 from .task import family_task, variant_name
@@ -41,6 +41,10 @@ def run_candidate(baseline: pd.DataFrame, persona_file: Path, log_dir: str,
     models = sorted(baseline["model"].unique())
     logs = inspect_eval(tasks, model=models, epochs=epochs, log_dir=log_dir, display="plain",
                         fail_on_error=False, max_tasks=4)  # fmt: skip
+    from .demo import interrupted
+
+    if interrupted(logs, len(tasks) * len(models)):
+        raise Interrupted(f"the candidate run was stopped; no verdict (its logs so far are in {log_dir})")
     failed = [log for log in logs if log.status != "success"]
     if failed:
         raise HarnessError(f"the candidate run did not finish: {failed[0].error.message if failed[0].error else failed[0].status}")

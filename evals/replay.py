@@ -186,7 +186,7 @@ class ReplayModel(ModelAPI):
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
         if model_name not in POLICIES and not model_name.startswith("cheat-"):
-            raise ValueError(
+            raise HarnessError(  # a PrerequisiteError under Inspect: one line, no traceback
                 f"unknown scripted model 'replay/{model_name}': choose one of "
                 + ", ".join(f"replay/{p}" for p in POLICIES)
             )

@@ -131,6 +131,23 @@ def resolve_variant(
     return Variant(chosen, tuple(names), tools_from, agent, unavailable)
 
 
+def _one_name(key: str, value: object, choices: tuple[str, ...] = ()) -> str:
+    """A -T value that must be one name (Inspect reads `-T k=a,b` as a list, `-T k=` as None,
+    `-T k=1` as a number: a number is taken as the name it spells)."""
+    if isinstance(value, (list, tuple)) or value is None or not str(value).strip():
+        shown = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else (value or "")
+        hint = f": choose one of {', '.join(choices)}" if choices else ""
+        raise VariantError(f"-T {key}={shown}: give one name{hint}")
+    return str(value).strip()
+
+
+def _limit(key: str, value: object) -> int:
+    """A -T limit: a whole number above zero."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise VariantError(f"-T {key}={'' if value is None else value}: give a whole number above 0")
+    return value
+
+
 def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:
     if sandbox == "k8s":
         from .k8s import k8s_sandbox_spec  # imports inspect-k8s-sandbox only when used
@@ -171,6 +188,12 @@ def family_task(
             f"unknown task parameter(s) {', '.join(f'-T {k}' for k in sorted(unknown))}: known are "
             "agent, persona, tools, fixtures, message_limit, token_limit, time_limit, sandbox"
         )
+    persona, agent, sandbox = _one_name("persona", persona), _one_name("agent", agent, AGENTS), _one_name("sandbox", sandbox, SANDBOXES)
+    tools = None if tools is None else _one_name("tools", tools)
+    message_limit, token_limit = _limit("message_limit", message_limit), _limit("token_limit", token_limit)
+    time_limit = _limit("time_limit", time_limit)
+    if fixtures is not None and not isinstance(fixtures, (str, list, tuple)):
+        raise VariantError(f"-T fixtures={fixtures!r}: give comma-separated fixture ids")
     if sandbox not in SANDBOXES:
         raise VariantError(
             f"unknown sandbox '{sandbox}' (-T sandbox=...): choose docker-sdk (default: the fixture's "

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import HarnessError
+from .errors import HarnessError, Interrupted
 from .fixtures import Fixture, load_all
 from .grading import GradeReport
 from .paths import TASKS_DIR
@@ -41,6 +41,27 @@ DEFAULT_CONCURRENCY = 3
 
 class SelectionError(HarnessError):
     """A FAMILY or FAMILY/FIXTURE argument that names nothing."""
+
+
+class ValidationInterrupted(Interrupted):
+    """Ctrl-C during `evals validate`: which fixtures are left, as arguments that select them."""
+
+    def __init__(self, done: int, left: int, remaining: list[str]) -> None:
+        super().__init__(f"{done} fixture(s) validated before the interrupt, {left} left")
+        self.remaining = remaining
+        """`FAMILY` / `FAMILY/FIXTURE` arguments selecting exactly the fixtures left"""
+
+
+def selectors(fixtures: list[Fixture], tasks_dir: Path = TASKS_DIR) -> list[str]:
+    """The shortest `FAMILY` / `FAMILY/FIXTURE` arguments selecting exactly these fixtures."""
+    from .fixtures import load_family
+
+    chosen: list[str] = []
+    for family in dict.fromkeys(f.family for f in fixtures):
+        ids = [f.id for f in fixtures if f.family == family]
+        whole = [f.id for f in load_family(tasks_dir / family)]
+        chosen += [family] if sorted(ids) == sorted(whole) else [f"{family}/{i}" for i in ids]
+    return chosen
 
 
 def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR) -> list[Fixture]:
@@ -147,10 +168,11 @@ async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: 
 
 async def validate_fixtures(
     fixtures: list[Fixture], epochs: int = 1, concurrency: int = DEFAULT_CONCURRENCY,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, finished: list[Fixture] | None = None,
 ) -> list[dict[str, object]]:
     """Grade every state of every fixture (`concurrency` grading environments at once): one row
-    per fixture with each state's verdict, the problems found and whether it discriminates."""
+    per fixture with each state's verdict, the problems found and whether it discriminates.
+    Each fixture done is appended to `finished` (what an interrupt leaves to do)."""
     limit = asyncio.Semaphore(concurrency)
     done = 0
     started = time.monotonic()
@@ -163,6 +185,8 @@ async def validate_fixtures(
         results = dict(zip(states, graded))
         found = problems(fixture, results)
         done += 1
+        if finished is not None:
+            finished.append(fixture)
         if progress:
             progress(f"[{done}/{len(fixtures)} {time.monotonic() - started:.0f} s] {fixture.family}/{fixture.id}: "
                      + ("ok" if not found else f"{len(found)} problem(s)"))  # fmt: skip
@@ -186,8 +210,14 @@ def run_validation(
     from .images import ensure_images
 
     fixtures = select(names, tasks_dir)  # checks every folder first, with a clear error
-    ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
-    return asyncio.run(validate_fixtures(fixtures, epochs, concurrency, progress))
+    finished: list[Fixture] = []
+    try:
+        ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
+        # on Ctrl-C asyncio cancels the gradings (their environments are removed) and re-raises
+        return asyncio.run(validate_fixtures(fixtures, epochs, concurrency, progress, finished))
+    except KeyboardInterrupt:
+        left = [f for f in fixtures if f not in finished]
+        raise ValidationInterrupted(len(finished), len(left), selectors(left, tasks_dir)) from None
 
 
 def run_agent_validation(
@@ -211,6 +241,11 @@ def run_agent_validation(
     with contextlib.redirect_stdout(sys.stderr):
         logs = inspect_eval(tasks, model=[f"replay/{p}" for p in POLICIES], log_dir=log_dir, epochs=epochs,
                             display="plain" if not sys.stderr.isatty() else "full", fail_on_error=False)  # fmt: skip
+    from .demo import interrupted
+
+    if interrupted(logs, len(tasks) * len(POLICIES)):
+        raise Interrupted(f"no report; the runs so far are in {log_dir}; run the same command again "
+                          "to start the validation over")
     seen: dict[tuple[str, str], dict[str, list[str]]] = {}
     reasons: dict[tuple[str, str, str], str] = {}
     for log in logs:

@@ -105,6 +105,7 @@ def test_unknown_scripted_model_is_explained():
     result = cli("inspect", "eval", "tasks/db_optimize", "--model", "replay/genius", "--log-dir", "/tmp/evals-unused-logs")
     assert result.returncode != 0
     assert "replay/oracle" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_doctor_reports_everything_present():

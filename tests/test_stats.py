@@ -132,7 +132,7 @@ def test_regress_cli_exit_codes_on_synthetic_logs(tmp_path):
     (tmp_path / "junk" / "x.eval").write_text("not a log")
     missing = regress("--baseline", str(tmp_path / "nope"), "--candidate", str(tmp_path / "same"))
     junk = regress("--baseline", str(tmp_path / "junk"), "--candidate", str(tmp_path / "same"))
-    assert missing.returncode == 2 and "no such log folder" in missing.stderr
+    assert missing.returncode == 2 and f"'{tmp_path / 'nope'}' does not exist" in missing.stderr
     assert junk.returncode == 2 and "Traceback" not in junk.stderr
 
 
