@@ -380,16 +380,19 @@ def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixt
 @click.option("--prices", type=click.Path(path_type=Path), default=None, help="Extra model price table (YAML).")
 @click.option("--reader", type=click.Choice(["zip", "inspect"]), default="zip", show_default=True,
               help="How finished .eval logs are read: straight from the zip (fast), or by Inspect's samples_df.")
+@click.option("--viewer-url", default="http://127.0.0.1:7575/", show_default=True,
+              help="Where Inspect's log viewer (inspect view) serves: the report's links to transcripts go there.")
 @friendly
-def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, reader: str) -> None:
+def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, reader: str, viewer_url: str) -> None:
     """Write leaderboard.md, leaderboard.html and PNG charts from harness logs."""
     import time
 
-    from .leaderboard import build_report, overall_markdown, pairs_markdown, write_report
+    from .leaderboard import SCRIPTED_NOTE, build_report, write_report
     from .logdata import load_samples
     from .paths import PERSONAS_DIR
     from .personas import load_personas
     from .prices import load_prices
+    from .report_markdown import answer_markdown, overall_markdown
 
     started = time.perf_counter()
     # no spinner while the logs are read: Inspect forks reader processes, and a fork taken while
@@ -397,18 +400,19 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, 
     err.print("reading logs ...", highlight=False)
     data = load_samples(list(log_dirs), load_prices(prices), reader=reader)
     with err.status("writing the report..."):
-        report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped)
+        report = build_report(data.samples, load_personas(PERSONAS_DIR), data.skipped, viewer_url=viewer_url)
         written = write_report(report, out_dir)
     for line in data.skipped:
         err.print(f"[yellow]skipped[/] {line}", highlight=False)
-    print(overall_markdown(report))
+    print(answer_markdown(report))
     print()
-    print(pairs_markdown(report))
+    print(overall_markdown(report))
     if report.scripted:
         print()
-        from .leaderboard import SCRIPTED_NOTE
-
         print(f"Note: {SCRIPTED_NOTE}")
+    if report.viewer is not None:
+        print()
+        print(f"Transcripts: {report.viewer.command()}, then open {out_dir / 'leaderboard.html'}")
     err.print(
         f"{len(data.samples)} samples -> {', '.join(str(p) for p in written)} "
         f"({time.perf_counter() - started:.1f} s)"
