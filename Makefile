@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup venv docker images demo test bench validate doctor clean-logs
+.PHONY: setup venv docker browser images demo test bench validate doctor clean-logs
 
 $(STAMP): pyproject.toml
 	@echo "==> creating the virtual environment ($(VENV)) and installing the project"
@@ -21,6 +21,11 @@ docker:
 	@echo "==> checking the Docker engine (installs and starts it when missing)"
 	bash scripts/docker-up.sh
 
+# Debian's Chromium for the report's browser test (Playwright, pinned in pyproject.toml, drives it)
+browser:
+	@echo "==> headless Chromium (Debian's package) for the report's browser test"
+	bash scripts/browser.sh
+
 images: venv docker
 	@echo "==> sandbox images (built once, reused while unchanged)"
 	$(BIN)/evals images build
@@ -31,7 +36,7 @@ demo: setup
 	@echo "==> demo: personas x scripted models on db_optimize"
 	$(BIN)/evals demo
 
-test: setup
+test: setup browser
 	@echo "==> test suite (real Docker engine)"
 	$(BIN)/python -m pytest -q
 

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_types import (FAMILY, MODEL, AgentList, AppendFile, FixtureList, FixtureSelector, OutDir, PersonaName,
-                        Registry, TasksDir, VariantName)
+                        Registry, TasksDir, VariantName, ViewerUrl)
 from .errors import HarnessError, Interrupted
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
 
@@ -457,17 +457,20 @@ def matrix(models: tuple[str, ...], epochs: int, families: tuple[str, ...], fixt
               help="Extra model price table (YAML).")
 @click.option("--reader", type=click.Choice(["zip", "inspect"]), default="zip", show_default=True,
               help="How finished .eval logs are read: straight from the zip (fast), or by Inspect's samples_df.")
+@click.option("--viewer-url", default="http://127.0.0.1:7575/", show_default=True, type=ViewerUrl(),
+              help="Where Inspect's log viewer (inspect view) serves: the report's links to transcripts go there.")
 @friendly
-def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, reader: str) -> None:
+def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, reader: str, viewer_url: str) -> None:
     """Write leaderboard.md, leaderboard.html and PNG charts from harness logs."""
     import time
 
-    from .leaderboard import build_report, overall_markdown, pairs_markdown, write_report
+    from .leaderboard import SCRIPTED_NOTE, build_report, write_report
     from .logdata import load_samples
     from .outputs import staged_outputs
     from .paths import PERSONAS_DIR
     from .personas import load_personas
     from .prices import load_prices
+    from .report_markdown import answer_markdown, overall_markdown
 
     started = time.perf_counter()
     table, personas = load_prices(prices), load_personas(PERSONAS_DIR)  # bad input before the logs are read
@@ -477,21 +480,22 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, 
     try:
         data = load_samples(list(log_dirs), table, reader=reader)
         with err.status("writing the report..."):
-            report = build_report(data.samples, personas, data.skipped)
+            report = build_report(data.samples, personas, data.skipped, viewer_url=viewer_url)
             with staged_outputs(out_dir) as stage:  # the whole report or none of it
                 written = [out_dir / p.name for p in write_report(report, stage)]
     except KeyboardInterrupt:
         raise Interrupted(f"nothing was written to {out_dir}; run the same command again") from None
     for line in data.skipped:
         err.print(f"[yellow]skipped[/] {line}", highlight=False)
-    print(overall_markdown(report))
+    print(answer_markdown(report))
     print()
-    print(pairs_markdown(report))
+    print(overall_markdown(report))
     if report.scripted:
         print()
-        from .leaderboard import SCRIPTED_NOTE
-
         print(f"Note: {SCRIPTED_NOTE}")
+    if report.viewer is not None:
+        print()
+        print(f"Transcripts: {report.viewer.command()}, then open {out_dir / 'leaderboard.html'}")
     err.print(
         f"{len(data.samples)} samples -> {', '.join(str(p) for p in written)} "
         f"({time.perf_counter() - started:.1f} s)"

@@ -273,5 +273,28 @@ class Registry(click.ParamType):
         return registry
 
 
+class ViewerUrl(click.ParamType):
+    """Where `inspect view` serves: `http(s)://host[:port]/`; the report's links start with it."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value).strip()
+        try:
+            parts = urlsplit(text)
+            port = parts.port  # raises on a port that is not a number
+        except ValueError:
+            parts, port = None, None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(f"'{text}' is not a viewer address: give http://HOST[:PORT]/, "
+                      "e.g. http://127.0.0.1:7575/ (where `inspect view` serves)", param, ctx)
+        if parts.query or parts.fragment:
+            self.fail(f"'{text}': give the viewer's address without ?query or #fragment", param, ctx)
+        del port
+        return text if text.endswith("/") else text + "/"
+
+
 MODEL = ModelName()
 FAMILY = FamilyName()

@@ -8,6 +8,7 @@ import json
 import sys
 from collections import defaultdict
 
+from inspect_ai import Task
 from inspect_ai import eval as inspect_eval
 from rich.console import Console
 from rich.table import Table
@@ -18,7 +19,8 @@ from .outputs import staged_outputs
 from .paths import PERSONAS_DIR, RESULTS_DIR, TASKS_DIR
 from .personas import load_personas
 from .results import SampleResult, sample_results
-from .task import family_task
+from .matrix import family_task_function
+from .task import none_tools
 
 SCRIPTED_NOTE = (
     "Produced by scripted models (replay/*): these rows demonstrate the pipeline; "
@@ -66,10 +68,20 @@ def markdown(summary: list[dict[str, object]], family: str, scripted: bool) -> s
     return "\n".join(lines) + "\n"
 
 
+def demo_tasks(family: str, personas: list[str], agents: tuple[str, ...], build_images: bool = True) -> list[Task]:
+    """One task per agent and persona, made through the family's @task function with persona,
+    tools and agent passed by name: Inspect records them as the task's arguments, which its
+    viewer lists beside the task (a task made by calling `family_task` directly has none)."""
+    function = family_task_function(family, TASKS_DIR)
+    options = {} if build_images else {"build_images": False}  # recorded as an argument only when given
+    return [function(persona=p, tools=p if p != "none" else none_tools(a), agent=a, **options)
+            for a in agents for p in personas]  # fmt: skip
+
+
 def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ...] = AGENTS) -> int:
     console = Console(width=None if sys.stdout.isatty() else 160)
     personas = [*load_personas(PERSONAS_DIR), "none"]
-    tasks = [family_task(TASKS_DIR / family, persona=p, agent=a) for a in agents for p in personas]
+    tasks = demo_tasks(family, personas, agents)
     console.print(
         f"Running {len(personas)} variants ({', '.join(personas)}) under {len(agents)} agent(s) "
         f"({', '.join(agents)}) × {len(models)} model(s) ({', '.join(models)}) on {family} ..."

@@ -182,9 +182,19 @@ def create_body(spec: dict[str, Any], network: str | None, labels: dict[str, str
     return body
 
 
-def _wait_healthy(api: Any, container: str, name: str) -> None:
+class CreationStopped(Exception):
+    """The caller was cancelled (Ctrl-C) while its sandbox was being made: what was made is removed."""
+
+
+def _check(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise CreationStopped("sandbox creation stopped: its caller was cancelled")
+
+
+def _wait_healthy(api: Any, container: str, name: str, stop: threading.Event | None = None) -> None:
     deadline = time.monotonic() + _HEALTH_WAIT_S
     while True:
+        _check(stop)
         state = api.inspect_container(container)["State"]
         status = (state.get("Health") or {}).get("Status")
         if status == "healthy":
@@ -214,10 +224,11 @@ def _remove(api: Any, project: str, containers: list[str], network: str | None) 
     _LIVE.pop(project, None)
 
 
-def create_sandbox(project: str, config: ComposeConfig) -> tuple[dict[str, str], str | None, dict[str, str]]:
+def create_sandbox(project: str, config: ComposeConfig, stop: threading.Event | None = None,
+                   ) -> tuple[dict[str, str], str | None, dict[str, str]]:
     """Create and start every container of one sample: (service -> container id, network name,
-    service -> working dir). Services with a healthcheck are waited for; on any failure what
-    was made is removed before the error propagates."""
+    service -> working dir). Services with a healthcheck are waited for; on any failure, or
+    once `stop` is set, what was made is removed before the error propagates."""
     specs, network = container_specs(config)
     api = engine()
     labels = {LABEL: project}
@@ -228,20 +239,48 @@ def create_sandbox(project: str, config: ComposeConfig) -> tuple[dict[str, str],
         if net_name:
             api.create_network(net_name, driver="bridge", internal=True, labels=labels)
         for name, spec in specs:
+            _check(stop)
             create = create_body(spec, net_name, labels | {f"{LABEL}.service": name})
             created = api.create_container_from_config(create, name=f"{project}-{name}")
             ids[name] = created["Id"]
             _LIVE[project].append(created["Id"])
         for name, _ in specs:
+            _check(stop)
             api.start(ids[name])
         for name, body in specs:
             if "Healthcheck" in body:
-                _wait_healthy(api, ids[name], name)
+                _wait_healthy(api, ids[name], name, stop)
     except BaseException:
         _remove(api, project, list(ids.values()), net_name)
         raise
     workdirs = {name: body.get("WorkingDir") or "/" for name, body in specs}
     return ids, net_name, workdirs
+
+
+async def create_sandbox_async(project: str, config: ComposeConfig) -> tuple[dict[str, str], str | None, dict[str, str]]:
+    """`create_sandbox` in a worker thread. Cancelled (Ctrl-C), it stops the thread at its next
+    step and waits, shielded, until the thread has removed what it made: an interrupted run
+    leaves no container behind (an abandoned thread would go on creating them)."""
+    stop, finished = threading.Event(), threading.Event()
+    made: list[tuple[dict[str, str], str | None, dict[str, str]]] = []
+
+    def work() -> tuple[dict[str, str], str | None, dict[str, str]]:
+        try:
+            made.append(create_sandbox(project, config, stop))
+            return made[0]
+        finally:
+            finished.set()
+
+    try:
+        return await _run(work)
+    except BaseException:
+        stop.set()
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(finished.wait, 60)
+            if made:  # finished just as the cancel came: the caller never got the ids
+                ids, network, _ = made[0]
+                await anyio.to_thread.run_sync(_remove, engine(), project, list(ids.values()), network)
+        raise
 
 
 # ------------------------------------------------------------------------------ exec (sync)
@@ -345,7 +384,7 @@ class DockerSdkSandboxEnvironment(SandboxEnvironment):
     ) -> dict[str, SandboxEnvironment]:
         slug = re.sub(r"[^a-z0-9]+", "-", task_name.lower()).strip("-")[:40] or "task"
         project = f"{PROJECT_PREFIX}{slug}-{uuid.uuid4().hex[:10]}"
-        ids, network, workdirs = await _run(create_sandbox, project, _compose(config))
+        ids, network, workdirs = await create_sandbox_async(project, _compose(config))
         envs: dict[str, SandboxEnvironment] = {}
         for name, container in ids.items():
             env = cls(project, name, container, workdirs[name])

@@ -35,7 +35,7 @@ from typing import IO, Any
 import anyio
 from inspect_ai.util import SandboxEnvironment, sandbox
 
-from .docker_sdk import PROJECT_PREFIX, DockerSdkSandboxEnvironment, _remove, _run, create_sandbox, engine
+from .docker_sdk import PROJECT_PREFIX, DockerSdkSandboxEnvironment, _remove, _run, create_sandbox_async, engine
 from .fixtures import WORKDIR, Fixture
 from .grading import is_noise
 from .sandbox import GRADER, _container_id, grading_config, kill_other_processes, load_service, service_environments
@@ -227,7 +227,7 @@ async def fresh_environment(fixture: Fixture) -> AsyncIterator[GradingEnvironmen
     """New grading container and services for one grading run, removed afterwards (always)."""
     project = f"{PROJECT_PREFIX}grade-{_slug(fixture.id)}-{uuid.uuid4().hex[:10]}"
     try:
-        ids, network, workdirs = await _run(create_sandbox, project, grading_config(fixture))
+        ids, network, workdirs = await create_sandbox_async(project, grading_config(fixture))
     except Exception as ex:
         raise InfraError(f"could not start the grading environment: {type(ex).__name__}: {ex}") from None
     try:

@@ -250,6 +250,7 @@ def _tidy(df: pd.DataFrame, prices: dict[str, Price]) -> pd.DataFrame:
         "web_unavailable": pd.to_numeric(df["web_unavailable"], errors="coerce").fillna(0),
         "eval_id": df["eval_id"],
         "created": df["created"],
+        "log": df["log"].astype(str),
     })  # fmt: skip
     out["cost"] = [
         cost(m, i, o, w, r, prices)

@@ -88,14 +88,24 @@ class PairedDifference:
             better, worse = (a, b) if self.mean_diff > 0 else (b, a)
             return (
                 f"{better} resolves {points:.1f} points more than {worse} "
-                f"(95% CI {self.low * 100:+.1f} to {self.high * 100:+.1f}, {format_p(self.p_value)})."
+                f"(95% CI {_interval(self.low, self.high)}, {format_p(self.p_value)})."
             )
+        from . import formatting as fmt
+
+        reach = ("this run is too small to detect any difference (MDE over 100 points)"
+                 if fmt.mde_too_large(self.mde)
+                 else f"differences under about {fmt.mde(self.mde)} are not detectable here")  # fmt: skip
         return (
             f"No detectable difference between {a} and {b} at this sample size "
-            f"(difference {self.mean_diff * 100:+.1f} points, 95% CI {self.low * 100:+.1f} to "
-            f"{self.high * 100:+.1f}, p = {self.p_value:.2g}; differences under about "
-            f"{self.mde * 100:.0f} points are not detectable here)."
+            f"(difference {fmt.signed_points(self.mean_diff)} points, 95% CI "
+            f"{fmt.points_interval(self.low, self.high)}, {fmt.p_value(self.p_value)}; {reach})."
         )
+
+
+def _interval(low: float, high: float) -> str:
+    from .formatting import points_interval
+
+    return points_interval(low, high)
 
 
 def format_p(p: float) -> str:

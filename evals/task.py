@@ -148,6 +148,15 @@ def _limit(key: str, value: object) -> int:
     return value
 
 
+def variant_tags(variant: Variant) -> list[str]:
+    """`persona:…`, `tools:…`, `agent:…`: the variant as tags in the log (and the viewer's list)."""
+    return tags_for(variant.persona.name if variant.persona else "none", variant.tools_from, variant.agent)
+
+
+def tags_for(persona: str, tools: str, agent: str) -> list[str]:
+    return [f"persona:{persona}", f"tools:{tools}", f"agent:{agent}"]
+
+
 def fixture_sample(fixture: Fixture, sandbox: str = DEFAULT_SANDBOX) -> Sample:
     if sandbox == "k8s":
         from .k8s import k8s_sandbox_spec  # imports inspect-k8s-sandbox only when used
@@ -224,6 +233,9 @@ def family_task(
     register_fixtures(loaded)
     return Task(
         name=family_dir.name,
+        # what `inspect view` lists beside the task name, so each log says which variant it is
+        display_name=f"{family_dir.name} ({variant.name})",
+        tags=variant_tags(variant),
         dataset=MemoryDataset([fixture_sample(f, sandbox) for f in loaded], name=family_dir.name),
         solver=build_agent(agent, variant.persona, variant.tools, variant.tools_from, WORKDIR),
         scorer=hidden_tests({f.id: f for f in loaded}),

@@ -170,6 +170,10 @@ def bad_values(param: click.Parameter) -> list[Bad] | None:
     if isinstance(t, cli_types.Registry):
         return [Bad("", ("registry",), "empty"), Bad("https://reg.example.com", ("without a scheme",), "a scheme"),
                 Bad("Reg.Example.com", ("lower-case",), "upper case")]  # fmt: skip
+    if isinstance(t, cli_types.ViewerUrl):
+        return [Bad("", ("viewer address",), "empty"), Bad("127.0.0.1:7575", ("viewer address",), "no scheme"),
+                Bad("ftp://host/", ("viewer address",), "not http"), Bad("http://host:port/", ("viewer address",), "a port that is no number"),
+                Bad("http://host/#/logs", ("without ?query or #fragment",), "a fragment")]  # fmt: skip
     if isinstance(t, cli_types.OutDir):
         return [Bad("", ("folder name",), "empty"), Bad("<file>", ("is a file",), "an existing file"),
                 Bad("<file>/sub", ("is a file",), "under a file")]  # fmt: skip
@@ -567,7 +571,7 @@ def test_ctrl_c_during_leaderboard_leaves_the_old_report(isolated, monkeypatch) 
     def interrupted(*args: object, **kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("evals.leaderboard.to_html", interrupted)  # after the charts and the .md are made
+    monkeypatch.setattr("evals.report_html.to_html", interrupted)  # after the charts and the .md are made
     result = CliRunner().invoke(main, ["leaderboard", isolated["logs"], "--out", str(out)], prog_name="evals")
     assert result.exit_code == 130, result.output
     assert f"interrupted: nothing was written to {out}; run the same command again" in result.output
@@ -585,7 +589,7 @@ def test_ctrl_c_during_demo_writes_no_report_and_says_how_to_go_on(how, isolated
     results = tmp_path / "results"
     monkeypatch.setattr("evals.demo.RESULTS_DIR", results)
     original(monkeypatch, "evals.demo.run_demo")
-    monkeypatch.setattr("evals.demo.family_task", lambda *a, **k: object())
+    monkeypatch.setattr("evals.demo.demo_tasks", lambda *a, **k: [object()])
 
     def inspect_eval(*args: object, **kwargs: object) -> list[object]:
         if how == "KeyboardInterrupt":

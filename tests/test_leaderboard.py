@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evals.leaderboard import build_report, overall_markdown, to_html, to_markdown, write_report
+from evals.leaderboard import build_report, write_report
+from evals.report_html import to_html
+from evals.report_markdown import overall_markdown, to_markdown, usage_markdown
 from evals.logdata import LogDataError, load_samples
 from evals.logzip import latest_attempts, local_path
 from evals.paths import PERSONAS_DIR
@@ -57,8 +59,8 @@ def test_report_tables_pairs_and_skips(tmp_path):
     assert set(report.personas["persona"]) == {"backend", "backend-developer"}
     assert not report.scripted
     markdown = to_markdown(report)
-    for heading in ("Resolved rate by variant", "Paired differences", "By task family",
-                    "Tool calls per sample", "The persona documents", "Notes"):
+    for heading in ("The answer", "Resolved rate by variant", "Fixtures × variants", "All paired differences",
+                    "By task family", "Tool calls per sample", "The persona documents", "Notes"):
         assert f"## {heading}" in markdown
 
 
@@ -66,13 +68,15 @@ def test_written_files_are_self_contained(tmp_path):
     data = load_samples(_logs(tmp_path))
     written = write_report(build_report(data.samples, load_personas(PERSONAS_DIR)), tmp_path / "out")
     names = {p.name for p in written}
-    assert {"leaderboard.md", "leaderboard.html", "resolved_rate.png", "families.png", "tool_calls.png"} <= names
+    assert {"leaderboard.md", "leaderboard.html", "forest.png", "resolved_rate.png", "families.png",
+            "tool_calls.png"} <= names
     for png in (tmp_path / "out").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (tmp_path / "out" / "leaderboard.html").read_text()
-    assert html.count("data:image/png;base64,") == 3
-    # nothing fetched from elsewhere: the page opens offline
-    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert html.count("data:image/png;base64,") == 4
+    # nothing fetched from elsewhere: the page opens offline (links go to the local log viewer)
+    assert not re.search(r'src="(?!data:)', html) and "<link" not in html and "@import" not in html
+    assert set(re.findall(r'href="(https?://[^/"]+/)', html)) == {"http://127.0.0.1:7575/"}
 
 
 def test_cli_leaderboard_and_bad_input(tmp_path):
@@ -80,7 +84,8 @@ def test_cli_leaderboard_and_bad_input(tmp_path):
     good = subprocess.run([evals, "leaderboard", str(_logs(tmp_path)), "--out", str(tmp_path / "o")],
                           capture_output=True, text=True)  # fmt: skip
     assert good.returncode == 0, good.stderr
-    assert "| synthetic/model | react | backend |" in good.stdout and "skipped" in good.stderr
+    assert "| react | backend | backend | " in good.stdout and "skipped" in good.stderr
+    assert good.stdout.startswith("**synthetic/model · react**")  # the answer first
     empty = tmp_path / "empty"
     empty.mkdir()
     for bad in (empty, tmp_path / "missing"):
@@ -101,7 +106,7 @@ def test_leaderboard_of_finished_eval_logs_does_not_load_inspect(tmp_path):
     result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code, "leaderboard", str(logs),
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "| synthetic/model | react | backend |" in result.stdout
+    assert "| react | backend | backend | " in result.stdout
     assert "INSPECT []" in result.stderr, result.stderr[-2000:]
 
 
@@ -133,25 +138,26 @@ def test_cache_tokens_per_variant_and_in_cost(tmp_path):
         assert row["cost_usd"] == pytest.approx(dollars)
         # the cache discount is real: the same tokens at the full input price cost more
         assert row["cost_usd"] < (prompt * 3.0 + expected["output_tokens"] * 15.0) / 1e6
-        # the Markdown row: per-sample input, output, cache write, cache read (share)
+        # the usage row: per-sample tokens, uncached input, output, cache write, cache read (share)
         n = row["samples"]
-        line = next(l for l in overall_markdown(report).splitlines() if f"| {variant.name} |" in l)
+        line = next(l for l in usage_markdown(report).splitlines() if f"| {variant.name} |" in l)
         cells = [c.strip() for c in line.strip("|").split("|")]
-        assert cells[8:12] == [f"{expected['input_tokens'] / n:,.0f}", f"{expected['output_tokens'] / n:,.0f}",
-                               f"{expected['cache_write_tokens'] / n:,.0f}",
-                               f"{expected['cache_read_tokens'] / n:,.0f} ({row['cache_read_share'] * 100:.1f}%)"]  # fmt: skip
-        assert cells[12] == f"${row['cost_usd']:.4f}"
-    header = overall_markdown(report).splitlines()[0]
-    assert "| input/sample | output/sample | cache write/sample | cache read/sample | cost |" in header
+        assert cells[3:7] == [f"{expected['input_tokens'] / n:,.0f}", f"{expected['output_tokens'] / n:,.0f}",
+                              f"{expected['cache_write_tokens'] / n:,.0f}",
+                              f"{expected['cache_read_tokens'] / n:,.0f} ({row['cache_read_share'] * 100:.0f}%)"]  # fmt: skip
+        assert cells[7] == f"${row['cost_usd']:.4f}" if row["cost_usd"] < 1 else f"${row['cost_usd']:,.2f}"
+    header = usage_markdown(report).splitlines()[0]
+    assert ("| Uncached input per sample | Output per sample | Cache writes per sample "
+            "| Cache reads per sample (share of input) | Cost, all samples |") in header
     assert any("prompt cache" in note for note in report.notes)
     html = to_html(report, {})
-    assert "cache_write_tokens" in html and "cache_read_tokens" in html
+    assert "Cache writes per sample" in html and "Cache reads per sample (share of input)" in html
 
     # logs without cache tokens: zeros, not missing values; the share is undefined
     write_synthetic_logs(tmp_path / "plain", variants[:1], model="x/model", epochs=1, seed=3)
     plain = build_report(load_samples(tmp_path / "plain").samples, {}).overall.iloc[0]
     assert plain["cache_write_tokens"] == plain["cache_read_tokens"] == 0 and np.isnan(plain["cost_usd"])
-    assert "| 0 | 0 (0.0%) |" in overall_markdown(build_report(load_samples(tmp_path / "plain").samples, {}))
+    assert "| 0 | 0 (0%) |" in usage_markdown(build_report(load_samples(tmp_path / "plain").samples, {}))
 
 
 def test_anthropic_prices_carry_cache_prices(tmp_path):
@@ -256,8 +262,8 @@ def test_agents_are_compared_within_and_the_effect_across(tmp_path):
     (effect,) = report.agents.itertuples(index=False)
     row = dict(zip(report.agents.columns, effect))
     assert (row["a"], row["b"]) == ("backend", "none+tools:minimal")
-    assert row["react: diff (95% CI)"].startswith("+0.")
+    assert re.fullmatch(r"\+\d+\.\d \([−+]?\d+\.\d to \+\d+\.\d\)", row["react: difference, points (95% CI)"])
     assert row["holds"] == "not established under every agent"
     markdown = to_markdown(report)
     assert "## Does the persona's effect hold in real Claude Code?" in markdown
-    assert "| react | backend |" in markdown and "| claude-code | claude-code:backend |" in markdown
+    assert "| react | backend | backend |" in markdown and "| claude-code | backend | backend |" in markdown

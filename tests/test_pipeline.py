@@ -63,6 +63,10 @@ def tool_outputs(sample) -> str:
 ])  # fmt: skip
 def test_oracle_resolves_with_every_tool_set(tmp_path, variant):
     (log,) = run(family_task(TOY, **variant), "replay/oracle", tmp_path)
+    # what `inspect view` lists beside the task: which variant this log is
+    tools = variant.get("tools", variant["persona"] if variant["persona"] != "none" else "minimal")
+    assert sorted(log.eval.tags) == sorted([f"persona:{variant['persona']}", f"tools:{tools}", "agent:react"])
+    assert log.eval.task_display_name == f"toy ({log.eval.metadata['variant']})"
     sample, score = only_score(log)
     assert score.value == {"resolved": 1, "pass_rate": 1.0, "infra_error": 0}
     assert score.metadata["changed_files"] == ["app/stats.py"]

@@ -115,3 +115,31 @@ def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
                                            "noop": "unresolved", "problems": [], "discriminates": True}]  # fmt: skip
     unknown = cli("validate", "--tasks-dir", str(TOY.parent), "toy/nope")
     assert unknown.returncode == 2 and "unknown fixture 'toy/nope': toy has calc_total" in unknown.stderr
+
+
+def test_ctrl_c_during_validate_leaves_no_grading_container():
+    """A real SIGINT while grading environments are being made and used: the gradings are
+    cancelled, each removes what it made (also one still starting its services), exit 130."""
+    import signal
+    import time
+
+    import docker
+
+    api = docker.from_env().api
+
+    def grading_containers() -> list[str]:
+        return [c["Id"] for c in api.containers(all=True, filters={"label": "evals.sandbox"})
+                if c["Labels"]["evals.sandbox"].startswith("evals-sdk-grade-")]  # fmt: skip
+
+    assert not grading_containers(), "grading containers left by an earlier run"
+    run = subprocess.Popen([EVALS, "validate", "--epochs", "2", "caching"], cwd=ROOT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 300
+    while len(grading_containers()) < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.poll() is None, "validation ended before any grading environment was made"
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=180)
+    assert run.returncode == 130, stderr[-2000:]
+    assert "interrupted:" in stderr and "to validate the rest: evals validate --epochs 2" in stderr, stderr[-2000:]
+    assert not grading_containers(), "the interrupted validation left grading containers behind"
