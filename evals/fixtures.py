@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .codebases import Codebase, CodebaseError, codebases_dir, load_codebase, starting_repo
 from .errors import LocatedError
 from .paths import IMAGES_DIR, SERVICES_DIR, TASKS_DIR
 
@@ -35,6 +36,7 @@ _KNOWN_KEYS = {
     "timeouts",
     "resources",
     "description",
+    "codebase",
 }
 
 
@@ -60,10 +62,17 @@ class Fixture:
     per_test_timeout: int = DEFAULT_PER_TEST_TIMEOUT
     collect_timeout: int = DEFAULT_COLLECT_TIMEOUT
     resources: dict[str, Any] = field(default_factory=dict)
+    codebase: str | None = None
+    """the shared codebase this fixture breaks (None: the fixture has its own repo/)"""
+    starting_repo: Path | None = None
+    """for a codebase fixture: the codebase with `break.patch` applied (see evals.codebases)"""
+    kits: tuple[Path, ...] = ()
+    """kit folders the hidden tests import besides kit/ (a codebase's kit)"""
 
     @property
     def repo_dir(self) -> Path:
-        return self.path / "repo"
+        """The starting repository: `repo/`, or the codebase with the break applied."""
+        return self.starting_repo or self.path / "repo"
 
     @property
     def tests_dir(self) -> Path:
@@ -154,7 +163,9 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     if unknown:
         raise FixtureError(meta_path, f"unknown key(s): {', '.join(unknown)}")
 
-    for part, kind in (("issue.md", "file"), ("repo", "dir"), ("tests", "dir")):
+    codebase = _codebase(meta, meta_path, path)
+    parts = (("issue.md", "file"), ("break.patch", "file") if codebase else ("repo", "dir"), ("tests", "dir"))
+    for part, kind in parts:
         target = path / part
         ok = target.is_file() if kind == "file" else target.is_dir()
         if not ok:
@@ -163,10 +174,11 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     if not issue:
         raise FixtureError(path / "issue.md", "is empty")
 
-    image = meta.get("image", "python-web")
+    image = meta.get("image", codebase.image if codebase else "python-web")
     if not (IMAGES_DIR / str(image) / "Dockerfile").is_file():
         raise FixtureError(meta_path, f"image '{image}' has no sandboxes/images/{image}/Dockerfile")
-    services = _str_list(meta.get("services"), meta_path, "services")
+    services = _str_list(meta.get("services"), meta_path, "services") if "services" in meta or not codebase \
+        else codebase.services
     for service in services:
         if not (SERVICES_DIR / f"{service}.yaml").is_file():
             raise FixtureError(meta_path, f"service '{service}' has no sandboxes/services/{service}.yaml")
@@ -196,8 +208,19 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     if not isinstance(timeouts, dict) or not isinstance(resources, dict):
         raise FixtureError(meta_path, "'timeouts' and 'resources' must be mappings")
     family = str(meta.get("family") or family or path.parent.parent.name)
+    fixture_id = str(meta.get("id") or path.name)
+    starting = None
+    if codebase:
+        if (path / "repo").exists():
+            raise FixtureError(path, f"has both repo/ and codebase: {codebase.name} (a codebase fixture "
+                               "carries only its break.patch)")  # fmt: skip
+        try:
+            starting = starting_repo(codebase, path / "break.patch", f"{family}.{fixture_id}.{_path_key(path)}")
+        except CodebaseError as ex:
+            raise FixtureError(path / "break.patch", ex.problem) from None
+    default_source = codebase.source if codebase else DEFAULT_SOURCE
     return Fixture(
-        id=str(meta.get("id") or path.name),
+        id=fixture_id,
         family=family,
         path=path,
         issue=issue,
@@ -205,13 +228,34 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         services=services,
         fail_to_pass=f2p,
         pass_to_pass=p2p,
-        source=_str_list(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
+        source=_str_list(meta.get("source"), meta_path, "source") or default_source,
         difficulty=str(meta.get("difficulty", "medium")),
         test_timeout=int(timeouts.get("tests", DEFAULT_TEST_TIMEOUT)),
         per_test_timeout=int(timeouts.get("per_test", DEFAULT_PER_TEST_TIMEOUT)),
         collect_timeout=int(timeouts.get("collect", DEFAULT_COLLECT_TIMEOUT)),
         resources=dict(resources),
+        codebase=codebase.name if codebase else None,
+        starting_repo=starting,
+        kits=(codebase.kit_dir,) if codebase and codebase.kit_dir.is_dir() else (),
     )
+
+
+def _path_key(path: Path) -> str:
+    """Tells apart two copies of one fixture (their starting repositories live side by side)."""
+    return hashlib.sha256(str(path).encode()).hexdigest()[:6]
+
+
+def _codebase(meta: dict[str, Any], meta_path: Path, path: Path) -> Codebase | None:
+    """The codebase a fixture names (`codebase:`), looked up beside its tasks folder."""
+    name = meta.get("codebase")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise FixtureError(meta_path, "'codebase' must be the name of a folder under codebases/")
+    try:
+        return load_codebase(codebases_dir(path.parent.parent.parent), name.strip())
+    except CodebaseError as ex:
+        raise FixtureError(meta_path, str(ex)) from None
 
 
 def load_family(family_dir: Path | str) -> list[Fixture]:

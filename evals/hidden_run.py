@@ -153,7 +153,15 @@ async def prepare(env: GradingEnvironment, fixture: Fixture, files: dict[str, by
     if canaries is not None:
         tests[canaries[0]] = canaries[1]
     await _put_tree(env.runner, tests, TESTS_DIR)
-    await _put_tree(env.runner, read_tree(KIT_DIR), KIT_TARGET)
+    await _put_tree(env.runner, kit_tree(fixture), KIT_TARGET)
+
+
+def kit_tree(fixture: Fixture) -> dict[str, bytes]:
+    """kit/ (gradekit) and the fixture's codebase kit, side by side under /grader/kit."""
+    tree = read_tree(KIT_DIR)
+    for kit in fixture.kits:
+        tree |= read_tree(kit)
+    return tree
 
 
 async def run_tests(env: GradingEnvironment, fixture: Fixture, canaries: list[str] | None = None,

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .digests import tree_digest
 from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture
 from .paths import CACHE_DIR, IMAGES_DIR, ROOT
@@ -36,7 +37,6 @@ _AGENT_BASE_FROM = re.compile(r"^\s*FROM\s+\$\{AGENT_BASE\}", re.MULTILINE | re.
 CLAUDE_CODE_LOCK = "claude-code.lock"
 CLAUDE_CODE_LABEL = "evals.claude-code"
 """Label on the agent base: the Claude Code version its binary reports."""
-_IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
 
 Log = Callable[[str], None]
 
@@ -47,20 +47,6 @@ class ImageBuildError(HarnessError):
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def tree_digest(root: Path, extra: str = "") -> str:
-    """Content hash of a folder (paths and bytes), ignoring caches, so tags change only with content."""
-    digest = hashlib.sha256(extra.encode())
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part in _IGNORED_PARTS for part in rel.parts) or path.suffix == ".pyc":
-            continue
-        if path.is_file():
-            digest.update(str(rel).encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()[:12]
 
 
 def builds_on_agent_base(name: str) -> bool:

@@ -43,7 +43,7 @@ from .grading_env import (
     shared_environment,
 )
 from .hidden_run import KIT_DIR, HiddenRunTimeout, read_tree, run_hidden_tests
-from .images import tree_digest
+from .digests import tree_digest
 from .sandbox import _container_id, kill_other_processes
 
 PRISTINE_RUN_CAP = 120
@@ -98,7 +98,8 @@ def tree_key(fixture: Fixture, accepted: dict[str, bytes | None]) -> str:
     """What decides a grading run's outcome: the fixture's repository, hidden tests and kit, and
     the accepted changes (a content hash)."""
     digest = hashlib.sha256()
-    for part in (str(fixture.path), tree_digest(fixture.repo_dir), tree_digest(fixture.tests_dir), tree_digest(KIT_DIR)):
+    for part in (str(fixture.path), tree_digest(fixture.repo_dir), tree_digest(fixture.tests_dir), tree_digest(KIT_DIR),
+                 *map(tree_digest, fixture.kits)):
         digest.update(part.encode() + b"\0")
     for path, content in sorted(accepted.items()):
         digest.update(path.encode() + b"\0" + (b"-" if content is None else b"+" + hashlib.sha256(content).digest()))

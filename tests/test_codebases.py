@@ -1,0 +1,94 @@
+"""Fixtures on a shared codebase: the starting repository is the codebase with the fixture's
+break applied, it reveals nothing of the correct code, and the hidden tests get the codebase's kit
+(tests/data/codebases/tally and tests/data/families/shared_code)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from evals.codebases import load_codebase
+from evals.fixtures import FixtureError, load_family, load_fixture
+from evals.hidden_run import kit_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+FAMILY = DATA / "families" / "shared_code"
+CODEBASE = DATA / "codebases" / "tally"
+
+
+def copy_data(tmp_path: Path) -> Path:
+    """A writable copy of the codebase and its family (tasks/ and codebases/ side by side)."""
+    shutil.copytree(FAMILY, tmp_path / "tasks" / "shared_code")
+    shutil.copytree(CODEBASE, tmp_path / "codebases" / "tally")
+    return tmp_path / "tasks" / "shared_code" / "fixtures" / "mean_of_nothing"
+
+
+def test_starting_repo_is_the_codebase_with_the_break_and_nothing_of_the_fix():
+    (fixture,) = load_family(FAMILY)
+    codebase = load_codebase(DATA / "codebases", "tally")
+    assert (fixture.codebase, fixture.image, fixture.services) == ("tally", codebase.image, codebase.services)
+    start = fixture.repo_dir
+    assert start != CODEBASE / "repo" and not (start / ".git").exists()
+    stats = (start / "app" / "stats.py").read_text()
+    assert "if not items" not in stats and "mean of no items is 0" not in stats, "the correct code leaked"
+    visible = (start / "tests" / "test_stats.py").read_text()
+    assert "test_mean" in visible and "test_mean_of_nothing" not in visible, "the test showing the bug is visible"
+    assert (start / "app" / "cli.py").read_bytes() == (CODEBASE / "repo" / "app" / "cli.py").read_bytes()
+    assert load_fixture(fixture.path).repo_dir == start, "made once per content, then reused"
+
+
+def test_hidden_tests_get_the_codebase_kit_beside_gradekit():
+    (fixture,) = load_family(FAMILY)
+    tree = kit_tree(fixture)
+    assert "tallykit/__init__.py" in tree and "gradekit/__init__.py" in tree
+
+
+def test_a_changed_break_makes_a_new_starting_repo(tmp_path):
+    path = copy_data(tmp_path)
+    first = load_fixture(path).repo_dir
+    patch = path / "break.patch"
+    patch.write_text(patch.read_text().replace('+    """Arithmetic mean."""', '+    """The mean."""'))
+    second = load_fixture(path).repo_dir
+    assert second != first and not first.exists(), "the fixture's older starting repository is removed"
+    assert '"""The mean."""' in (second / "app" / "stats.py").read_text()
+
+
+def test_bad_codebase_fixtures_are_one_clear_error(tmp_path):
+    path = copy_data(tmp_path)
+    patch = path / "break.patch"
+    patch.write_text(patch.read_text().replace("return total(items) / len(items)", "return nothing"))
+    with pytest.raises(FixtureError, match=r"break.patch: does not apply to codebases/tally/repo"):
+        load_fixture(path)
+    patch.unlink()
+    with pytest.raises(FixtureError, match=r"missing break.patch"):
+        load_fixture(path)
+    meta = path / "fixture.yaml"
+    meta.write_text(meta.read_text().replace("codebase: tally", "codebase: nosuch"))
+    with pytest.raises(FixtureError, match=r"no codebase 'nosuch' \(known: tally\)"):
+        load_fixture(path)
+    meta.write_text(meta.read_text().replace("codebase: nosuch", "codebase: tally"))
+    shutil.copy(FAMILY / "fixtures" / "mean_of_nothing" / "break.patch", patch)
+    (path / "repo").mkdir()
+    with pytest.raises(FixtureError, match=r"has both repo/ and codebase: tally"):
+        load_fixture(path)
+
+
+@pytest.mark.docker
+def test_codebase_fixture_validates_test_by_test():
+    """Graded as any fixture: the noop state fails the fail_to_pass test, the reference and the
+    alternative fix (written against the starting repository) resolve it, the wrong one does not;
+    the hidden tests import the codebase's kit."""
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "evals"), "validate", "--json", "--tasks-dir",
+                             str(DATA / "families"), "shared_code/mean_of_nothing"],
+                            cwd=ROOT, capture_output=True, text=True, env=dict(os.environ), timeout=900)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    (row,) = json.loads(result.stdout)
+    assert (row["noop"], row["oracle"], row["alternative"], row["wrong"]) == (
+        "unresolved", "resolved", "resolved", "unresolved"), row
+    assert row["discriminates"] and not row["problems"], row
