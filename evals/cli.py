@@ -221,6 +221,28 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
         out.print(f"unmeasured: {', '.join(unmeasured) or 'none'}\n")
 
 
+@main.command()
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the README's task-family table.")
+@friendly
+def families(as_markdown: bool) -> None:
+    """Task families: their fixtures (own repositories and shared codebases) and services."""
+    from .families import families_markdown, family_rows
+
+    rows = family_rows()
+    if as_markdown:
+        print(families_markdown(rows))
+        return
+    table = Table(title="task families")
+    for column in ("family", "fixtures", "on codebases", "services"):
+        table.add_column(column)
+    for r in rows:
+        on = sum(1 for f in r.fixtures if f.codebase)
+        table.add_row(r.name, str(len(r.fixtures)), f"{on} ({', '.join(r.codebases)})" if on else "0",
+                      ", ".join(r.services) or "none")  # fmt: skip
+    out.print(table)
+    out.print(f"{sum(len(r.fixtures) for r in rows)} fixtures in {len(rows)} families")
+
+
 @main.group()
 def images() -> None:
     """Sandbox images (built once, tagged by content hash)."""

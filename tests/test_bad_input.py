@@ -69,6 +69,7 @@ BASE: dict[str, dict[str, list[str]]] = {
     "coverage": {},
     "demo": {"log_dir": ["--log-dir", "<out>/logs"]},
     "doctor": {},
+    "families": {},
     "images build": {"families": ["db_optimize"]},
     "images push": {"registry": ["registry.example.com/evals"], "dry_run": ["--dry-run"]},
     "leaderboard": {"log_dirs": ["<logs>"], "out_dir": ["--out", "<out>/report"]},

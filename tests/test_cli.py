@@ -115,6 +115,23 @@ def test_doctor_reports_everything_present():
         assert check in result.stdout
 
 
+def test_readme_family_table_is_made_from_the_fixtures():
+    """The README's task-family table is `evals families --markdown`: a fixture added, removed or
+    moved onto a codebase changes the command's output, and the README must follow."""
+    from evals.families import family_rows
+    from evals.fixtures import load_all
+
+    result = cli("evals", "families", "--markdown")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.strip()
+    for fixture in load_all():
+        assert f"{fixture.id} ({fixture.difficulty})" in table, fixture.id
+    assert f"{len(load_all())} fixtures" in table and len(family_rows()) == table.count("\n| `")
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index("<!-- families:start -->"), readme.index("<!-- families:end -->")
+    assert readme[start:end].split("-->", 1)[1].strip() == table, "README family table is stale: paste `evals families --markdown`"
+
+
 def test_coverage_maps_every_family_and_matches_the_readme():
     """Every task family measures some claim, and the README's claims map is the command's output."""
     result = cli("evals", "coverage", "--json")
