@@ -35,6 +35,8 @@ AREAS: tuple[Area, ...] = (
     Area("migrations", (r"migration",), ("migrations",)),
     Area("concurrency & consistency", (r"concurren", r"race condition", r"transaction", r"Unit of Work", r"locking"), ("concurrency",)),
     Area("error handling", (r"error handling",), ("api_design",)),
+    Area("reliability & resilience", (r"reliability", r"resilien", r"fault toleran", r"circuit breaker",
+                                      r"graceful (shutdown|degradation)", r"retr(y|ies) with"), ()),
     Area("scalability & load balancing", (r"scalab", r"load balanc", r"horizontal scaling"), ()),
     Area("monitoring & logging", (r"monitoring", r"logging", r"metrics collection", r"Prometheus"), ()),
     Area("microservices & architecture", (r"microservice", r"hexagonal", r"clean architecture", r"CQRS"), ()),
@@ -62,15 +64,22 @@ def _line_of(text: str, index: int, width: int = 70) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def persona_claims(persona: Persona, existing_families: list[str] | set[str]) -> list[Claim]:
-    """The areas a persona's text claims, each with the existing families that measure it."""
+AREA_NAMES = tuple(a.name for a in AREAS)
+
+
+def persona_claims(persona: Persona, existing_families: list[str] | set[str],
+                   measured: dict[str, tuple[str, ...]] | None = None) -> list[Claim]:
+    """The areas a persona's text claims, each with the existing families that measure it: the
+    area's own families, and (`measured`, area -> families) those whose fixtures say they
+    measure it (`measures:` in fixture.yaml, e.g. monitoring on a product codebase)."""
     text = f"{persona.description}\n{persona.system_prompt}"
     claims = []
     for area in AREAS:
         for pattern in area.patterns:
             match = re.search(pattern, text, flags=re.IGNORECASE)
             if match:
-                families = tuple(f for f in area.families if f in existing_families)
+                own = [f for f in area.families if f in existing_families]
+                families = tuple(dict.fromkeys([*own, *sorted((measured or {}).get(area.name, ()))]))
                 claims.append(Claim(area.name, _line_of(text, match.start()), families))
                 break
     return claims

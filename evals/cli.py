@@ -198,10 +198,14 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
     from .paths import PERSONAS_DIR
     from .personas import load_personas
 
+    from .families import measured_areas
+    from .fixtures import load_all
+
     families = family_names()
+    measured = measured_areas(load_all())
     result = {
         name: [{"claim": c.area, "evidence": c.evidence, "families": list(c.families)}
-               for c in persona_claims(p, families)]
+               for c in persona_claims(p, families, measured)]
         for name, p in load_personas(PERSONAS_DIR).items()
     }  # fmt: skip
     if as_json:

@@ -62,6 +62,15 @@ def family_rows(tasks_dir: Path = TASKS_DIR) -> list[FamilyRow]:
     return rows
 
 
+def measured_areas(fixtures: list[Fixture]) -> dict[str, tuple[str, ...]]:
+    """Claimed-expertise area -> the families whose fixtures say they measure it (`measures:`)."""
+    found: dict[str, set[str]] = {}
+    for fixture in fixtures:
+        for area in fixture.measures:
+            found.setdefault(area, set()).add(fixture.family)
+    return {area: tuple(sorted(families)) for area, families in found.items()}
+
+
 def _fixtures_cell(row: FamilyRow) -> str:
     own = [f for f in row.fixtures if not f.codebase]
     parts = [", ".join(f"{f.id} ({f.difficulty})" for f in own)] if own else []

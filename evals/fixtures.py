@@ -37,6 +37,7 @@ _KNOWN_KEYS = {
     "resources",
     "description",
     "codebase",
+    "measures",
 }
 
 
@@ -66,6 +67,8 @@ class Fixture:
     """the shared codebase this fixture breaks (None: the fixture has its own repo/)"""
     starting_repo: Path | None = None
     """for a codebase fixture: the codebase with `break.patch` applied (see evals.codebases)"""
+    measures: tuple[str, ...] = ()
+    """claimed expertise this fixture measures besides its family's (evals.claims area names)"""
     kits: tuple[Path, ...] = ()
     """kit folders the hidden tests import besides kit/ (a codebase's kit)"""
 
@@ -219,6 +222,13 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         except CodebaseError as ex:
             raise FixtureError(path / "break.patch", ex.problem) from None
     default_source = codebase.source if codebase else DEFAULT_SOURCE
+    measures = _str_list(meta.get("measures"), meta_path, "measures")
+    from .claims import AREA_NAMES  # local: claims is about personas, loaded only here
+
+    unknown_areas = [m for m in measures if m not in AREA_NAMES]
+    if unknown_areas:
+        raise FixtureError(meta_path, f"measures: unknown area(s) {', '.join(map(repr, unknown_areas))}; "
+                           f"known: {', '.join(AREA_NAMES)}")  # fmt: skip
     return Fixture(
         id=fixture_id,
         family=family,
@@ -235,6 +245,7 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         collect_timeout=int(timeouts.get("collect", DEFAULT_COLLECT_TIMEOUT)),
         resources=dict(resources),
         codebase=codebase.name if codebase else None,
+        measures=measures,
         starting_repo=starting,
         kits=(codebase.kit_dir,) if codebase and codebase.kit_dir.is_dir() else (),
     )

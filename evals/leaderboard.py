@@ -200,10 +200,13 @@ def _agent_effects(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _personas(personas: dict[str, Persona]) -> pd.DataFrame:
-    families = family_names()
+    from .families import measured_areas
+    from .fixtures import load_all
+
+    families, measured = family_names(), measured_areas(load_all())
     rows = []
     for p in personas.values():
-        claims = persona_claims(p, families)
+        claims = persona_claims(p, families, measured)
         rows.append({
             "persona": p.name, "format": p.format, "tools granted": ", ".join(p.tools),
             "prompt ≈tokens": len(p.system_prompt) // 4,

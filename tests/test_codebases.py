@@ -92,3 +92,25 @@ def test_codebase_fixture_validates_test_by_test():
     assert (row["noop"], row["oracle"], row["alternative"], row["wrong"]) == (
         "unresolved", "resolved", "resolved", "unresolved"), row
     assert row["discriminates"] and not row["problems"], row
+
+
+def test_a_fixture_can_say_which_claimed_expertise_it_measures(tmp_path):
+    """`measures:` in fixture.yaml adds its family to the areas it names in the claims map;
+    an unknown area is refused with the known ones."""
+    from evals.claims import persona_claims
+    from evals.families import measured_areas
+    from evals.paths import PERSONAS_DIR
+    from evals.personas import load_persona
+
+    path = copy_data(tmp_path)
+    meta = path / "fixture.yaml"
+    meta.write_text(meta.read_text() + 'measures: ["monitoring & logging"]\n')
+    fixture = load_fixture(path)
+    measured = measured_areas([fixture])
+    assert measured == {"monitoring & logging": ("shared_code",)}
+    claims = {c.area: c for c in persona_claims(load_persona(PERSONAS_DIR / "backend.md"), ["security"], measured)}
+    assert claims["monitoring & logging"].families == ("shared_code",)
+    assert claims["security"].families == ("security",)
+    meta.write_text(meta.read_text().replace("monitoring & logging", "telepathy"))
+    with pytest.raises(FixtureError, match=r"measures: unknown area\(s\) 'telepathy'; known: API design"):
+        load_fixture(path)
