@@ -29,7 +29,7 @@ from .errors import LocatedError
 from .paths import CACHE_DIR, IMAGES_DIR, SERVICES_DIR
 
 DEFAULT_SOURCE = ("**/*.py",)
-_KNOWN_KEYS = {"description", "image", "services", "source"}
+_KNOWN_KEYS = {"description", "image", "services", "source", "visible_tests"}
 REPOS_CACHE = CACHE_DIR / "repos"
 """Starting repositories made from a codebase and a break, one folder per content hash."""
 
@@ -46,6 +46,9 @@ class Codebase:
     image: str
     services: tuple[str, ...]
     source: tuple[str, ...]
+    visible_tests: str | None = None
+    """the shell command that runs the service's own test suite in /repo (must pass on every
+    fixture's starting repository: a break deletes the visible tests that would show it)"""
 
     @property
     def repo_dir(self) -> Path:
@@ -97,8 +100,12 @@ def load_codebase(root: Path, name: str) -> Codebase:
     for service in services:
         if not (SERVICES_DIR / f"{service}.yaml").is_file():
             raise CodebaseError(meta_path, f"service '{service}' has no sandboxes/services/{service}.yaml")
+    visible = meta.get("visible_tests")
+    if visible is not None and (not isinstance(visible, str) or not visible.strip()):
+        raise CodebaseError(meta_path, "'visible_tests' must be a shell command, e.g. python -m pytest -q")
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
-                    _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE)  # fmt: skip
+                    _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
+                    visible.strip() if visible else None)  # fmt: skip
 
 
 @lru_cache(maxsize=64)

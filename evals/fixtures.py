@@ -68,6 +68,8 @@ class Fixture:
     starting_repo: Path | None = None
     """for a codebase fixture: the codebase with `break.patch` applied (see evals.codebases)"""
     measures: tuple[str, ...] = ()
+    visible_tests: str | None = None
+    """the codebase's command for its own test suite (must pass on the starting repository)"""
     """claimed expertise this fixture measures besides its family's (evals.claims area names)"""
     kits: tuple[Path, ...] = ()
     """kit folders the hidden tests import besides kit/ (a codebase's kit)"""
@@ -246,6 +248,7 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         resources=dict(resources),
         codebase=codebase.name if codebase else None,
         measures=measures,
+        visible_tests=codebase.visible_tests if codebase else None,
         starting_repo=starting,
         kits=(codebase.kit_dir,) if codebase and codebase.kit_dir.is_dir() else (),
     )

@@ -6,7 +6,9 @@ changes (a fresh grading environment each, `evals.scorer.grade_files`), with no 
 * `noop`        the untouched repository;
 * `oracle`      the reference fix (`solution/reference.patch`);
 * `alternative` a different correct fix (`solution/alternative.patch`), when the fixture has one;
-* `wrong`       each plausible wrong fix (`solution/wrong.patch`, `solution/wrong-<name>.patch`).
+* `wrong`       each plausible wrong fix (`solution/wrong.patch`, `solution/wrong-<name>.patch`);
+* `visible`     on a shared codebase: the starting repository's own test suite must pass (a
+                break deletes or edits the visible tests that would show it).
 
 Rules (`problems`), each naming the test that broke it: every `fail_to_pass` test fails on the
 untouched repository and passes with the reference; every `pass_to_pass` test passes on both;
@@ -34,7 +36,10 @@ from .replay import SolutionError, solution_files
 
 POLICIES = ("oracle", "noop")
 """The states every fixture has (named after the scripted models that play them)."""
-EXPECTED = {"noop": "unresolved", "oracle": "resolved", "alternative": "resolved", "wrong": "unresolved"}
+EXPECTED = {"noop": "unresolved", "oracle": "resolved", "alternative": "resolved", "wrong": "unresolved",
+            "visible": "resolved"}
+VISIBLE = "visible"
+"""The pseudo-state of a codebase fixture: its starting repository's visible suite, run as is."""
 DEFAULT_CONCURRENCY = 3
 """Grading environments at once (measured on 2 cores: see the README, "Cost and speed")."""
 
@@ -88,6 +93,8 @@ def fixture_states(fixture: Fixture) -> dict[str, str | None]:
         states["alternative"] = "alternative"
     for patch in sorted(fixture.solution_dir.glob("wrong*.patch")) if fixture.solution_dir.is_dir() else []:
         states[patch.stem] = patch.stem
+    if fixture.visible_tests:
+        states[VISIBLE] = None
     return states
 
 
@@ -109,6 +116,12 @@ def problems(fixture: Fixture, results: dict[str, StateResult]) -> list[str]:
     """Every rule a fixture's graded states break, as sentences naming the state and the test."""
     found: list[str] = []
     for state, result in results.items():
+        if state == VISIBLE:
+            if result.verdict != "resolved":
+                found.append(f"visible: the starting repository's own tests ({fixture.visible_tests}) "
+                             f"{result.verdict.replace('unresolved', 'fail')}: the break must delete or edit "
+                             f"the visible tests that show it ({result.reason[-300:]})")  # fmt: skip
+            continue
         if result.verdict != expected_verdict(state):
             found.append(f"{state}: {result.verdict}, expected {expected_verdict(state)}"
                          + (f" ({result.reason[:300]})" if result.reason else ""))  # fmt: skip
@@ -136,9 +149,28 @@ def agreed(verdicts: list[str]) -> str:
     return f"flaky ({verdicts.count('resolved')}/{len(verdicts)} resolved)"
 
 
+async def _visible_state(fixture: Fixture, limit: asyncio.Semaphore) -> StateResult:
+    """The starting repository's visible suite, once, in a fresh grading environment."""
+    from .grading_env import fresh_environment
+    from .hidden_run import run_visible_tests
+
+    async with limit:
+        started = time.monotonic()
+        try:
+            async with fresh_environment(fixture) as env:
+                passed, output = await run_visible_tests(env, fixture)
+        except Exception as ex:
+            return StateResult("error", reason=f"{type(ex).__name__}: {ex}", seconds=time.monotonic() - started)
+    return StateResult("resolved" if passed else "unresolved", reason="" if passed else output,
+                       seconds=time.monotonic() - started)  # fmt: skip
+
+
 async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: int,
                        limit: asyncio.Semaphore) -> StateResult:
     from .scorer import grade_files
+
+    if state == VISIBLE:
+        return await _visible_state(fixture, limit)
 
     try:
         files = solution_files(fixture, patch) if patch else {}

@@ -89,9 +89,29 @@ def test_codebase_fixture_validates_test_by_test():
                             cwd=ROOT, capture_output=True, text=True, env=dict(os.environ), timeout=900)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     (row,) = json.loads(result.stdout)
-    assert (row["noop"], row["oracle"], row["alternative"], row["wrong"]) == (
-        "unresolved", "resolved", "resolved", "unresolved"), row
+    assert (row["noop"], row["oracle"], row["alternative"], row["wrong"], row["visible"]) == (
+        "unresolved", "resolved", "resolved", "unresolved", "resolved"), row
     assert row["discriminates"] and not row["problems"], row
+
+
+@pytest.mark.docker
+def test_a_break_that_leaves_a_revealing_visible_test_is_caught(tmp_path):
+    """The break must delete the visible tests that show it: one left in makes the starting
+    repository's own suite fail, and validation names it."""
+    path = copy_data(tmp_path)
+    patch = path / "break.patch"
+    kept = patch.read_text().split("diff --git a/tests/test_stats.py")[0]  # the visible test stays
+    patch.write_text(kept)
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "evals"), "validate", "--json", "--tasks-dir",
+                             str(tmp_path / "tasks"), "shared_code/mean_of_nothing"],
+                            cwd=ROOT, capture_output=True, text=True, env=dict(os.environ), timeout=900)  # fmt: skip
+    assert result.returncode == 1, result.stderr[-3000:]
+    (row,) = json.loads(result.stdout)
+    assert row["visible"] == "unresolved" and not row["discriminates"], row
+    (problem,) = row["problems"]
+    assert problem.startswith("visible: the starting repository's own tests (python -m pytest -q -p no:cacheprovider "
+                              "tests) fail: the break must delete or edit the visible tests that show it"), problem
+    assert "test_mean_of_nothing" in problem and "ZeroDivisionError" in problem, problem
 
 
 def test_a_fixture_can_say_which_claimed_expertise_it_measures(tmp_path):
