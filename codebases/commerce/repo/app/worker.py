@@ -84,9 +84,8 @@ class Worker:
             while not self.stopping.is_set():
                 try:
                     if burst:
-                        if self.drain() == 0:
-                            break
-                        continue
+                        self.drain()
+                        break
                     self.tick()
                     failures = 0
                 except Exception as exc:  # Redis or PostgreSQL away: wait, then try again
@@ -112,9 +111,20 @@ class Worker:
         if job is not None:
             self.process(job)
 
-    def drain(self, max_jobs: int = 10_000) -> int:
+    def drain(self, max_passes: int = 50) -> int:
+        """Work until there is nothing left to do now (every periodic task finds nothing and no
+        job is ready or due) or a stop was requested; the work done (tests, `--burst`)."""
+        total = 0
+        for _ in range(max_passes):
+            work = self.drain_once()
+            total += work
+            if work == 0 or self.stopping.is_set():
+                break
+        return total
+
+    def drain_once(self, max_jobs: int = 10_000) -> int:
         """Run every periodic task now, then every ready (and due) job, until the queue is empty
-        or a stop was requested; the work done (tests, `--burst`)."""
+        or a stop was requested; the work done."""
         work = run_due(self.jc, self.periodic, force=True)
         done = 0
         while done < max_jobs and not self.stopping.is_set():
