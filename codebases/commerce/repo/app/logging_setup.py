@@ -80,6 +80,9 @@ def configure_logging(level: str = "INFO", service: str = "commerce", stream=Non
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # SQLAlchemy logs every statement at INFO when its logger inherits INFO: never in our logs
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     _configured = True

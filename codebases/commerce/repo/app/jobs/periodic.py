@@ -71,6 +71,11 @@ def sweep_invoices(jc: JobContext, limit: int = 200) -> int:
     return len(missing)
 
 
+def recover_orphaned_jobs(jc: JobContext) -> int:
+    """Jobs of workers that died mid-job go back to the ready list."""
+    return jc.queue.recover_orphans()
+
+
 def cleanup_idempotency_keys(jc: JobContext) -> int:
     cutoff = jc.now() - timedelta(seconds=jc.settings.idempotency_ttl_seconds)
     with session_scope(jc.sessionmaker) as session:
@@ -92,6 +97,7 @@ def schedule(jc: JobContext) -> list[Periodic]:
         Periodic("reservations.expire", s.expiry_interval_seconds, expire_reservations),
         Periodic("deliveries.sweep", s.sweep_interval_seconds, sweep_deliveries),
         Periodic("invoices.sweep", s.sweep_interval_seconds, sweep_invoices),
+        Periodic("queue.recover", float(s.worker_heartbeat_ttl_seconds), recover_orphaned_jobs),
         Periodic("idempotency.cleanup", s.cleanup_interval_seconds, cleanup_idempotency_keys),
     ]
 
