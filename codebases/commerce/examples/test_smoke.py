@@ -1,6 +1,5 @@
 import signal
 import commercekit as ck
-import gradekit
 from gradekit import pg
 
 

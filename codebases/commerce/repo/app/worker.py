@@ -25,10 +25,12 @@ from . import __version__
 from .clock import Clock, system_clock
 from .context import job_id_var
 from .db import make_engine, make_sessionmaker
-from .jobs import handlers as _handlers  # noqa: F401  (registers the handlers)
+from .jobs import handlers as _handlers  # noqa: F401  (importing it registers the handlers)
 from .jobs.periodic import run_due, schedule
 from .jobs.queue import Job, JobQueue
 from .jobs.registry import HANDLERS, JobContext, PermanentJobError
+
+assert _handlers  # the handlers register themselves when imported
 from .logging_setup import configure_logging
 from .redis_client import make_redis
 from .settings import Settings, get_settings

@@ -7,7 +7,6 @@ manual clock the tests can move.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-import redis
-from sqlalchemy.orm import Session, sessionmaker
+from redis import Redis
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker as SessionFactory
 
 from ..clock import Clock, to_datetime
 from ..services.context import ServiceContext
@@ -21,8 +22,8 @@ from .queue import JobQueue
 class JobContext:
     settings: Settings
     clock: Clock
-    sessionmaker: sessionmaker[Session]
-    redis: redis.Redis
+    sessionmaker: SessionFactory[Session]
+    redis: Redis
     queue: JobQueue
     http: httpx.Client
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import redis
+from redis import Redis
 from sqlalchemy.orm import Session
 
 from ..clock import Clock, system_clock, to_datetime
@@ -23,7 +23,7 @@ class ServiceContext:
     tenant_id: int
     settings: Settings
     clock: Clock = system_clock
-    redis: redis.Redis | None = None
+    redis: Redis | None = None
     actor: str = "system"
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
     _tenant: Tenant | None = None
