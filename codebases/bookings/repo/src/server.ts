@@ -33,7 +33,9 @@ export function installShutdown(server: Server, deps: Deps, lifecycle: Lifecycle
     log.info("shutting down", { signal, in_flight: lifecycle.requestsInFlight });
     lifecycle.startDraining();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // keep-alive connections go idle when their last response is sent: close them as they do
     server.closeIdleConnections();
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     const drained = await lifecycle.waitIdle(deps.config.shutdownTimeoutMs);
     if (!drained) {
       log.warn("requests still in flight at the shutdown deadline; closing their connections", {
@@ -42,6 +44,7 @@ export function installShutdown(server: Server, deps: Deps, lifecycle: Lifecycle
       server.closeAllConnections();
     }
     await closed;
+    clearInterval(reaper);
     await lifecycle.runHooks();
     await closeDeps(deps);
     log.info("stopped", { clean: drained });

@@ -53,7 +53,7 @@ export const webhooks = {
       .andWhere("e.active", true)
       .orderBy("d.next_attempt_at")
       .limit(limit)
-      .forUpdate({ of: ["d"] } as never)
+      .forUpdate("d")
       .skipLocked();
   },
 
