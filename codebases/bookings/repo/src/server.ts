@@ -1,5 +1,5 @@
 /**
- * The API server: `node dist/server.js` (PORT, HOST). On SIGTERM or SIGINT it stops taking new
+ * The API server: `node dist/server.js [--port N] [--host H]` (else PORT, HOST). On SIGTERM or SIGINT it stops taking new
  * connections, answers /ready with 503, lets requests in flight finish (up to
  * SHUTDOWN_TIMEOUT_MS), closes the database pool and Redis, and exits 0.
  */
@@ -54,8 +54,25 @@ export function installShutdown(server: Server, deps: Deps, lifecycle: Lifecycle
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
+/** `--port N` and `--host H` on the command line win over PORT and HOST. */
+export function argvOverrides(argv: string[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2);
+    const value = inline ?? argv[i + 1];
+    if (flag === "--port" || flag === "--host") {
+      if (value === undefined) throw new Error(`${flag} needs a value`);
+      overrides[flag === "--port" ? "PORT" : "HOST"] = value;
+      if (inline === undefined) i += 1;
+    } else {
+      throw new Error(`unknown argument ${argv[i]} (usage: node dist/server.js [--port N] [--host H])`);
+    }
+  }
+  return overrides;
+}
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig({ ...process.env, ...argvOverrides(process.argv.slice(2)) });
   configureLogger(config.logLevel, { process: "server" });
   const deps = await makeDeps(config, { name: "bookings-api" });
   const lifecycle = new Lifecycle();

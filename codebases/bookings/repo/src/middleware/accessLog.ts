@@ -5,7 +5,7 @@ import { Metrics } from "../lib/metrics";
 
 export function routeLabel(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === "string") return `${req.baseUrl}${route.path}`;
+  if (route && typeof route.path === "string") return route.path === "/" ? req.baseUrl || "/" : `${req.baseUrl}${route.path}`;
   return "unmatched";
 }
 
