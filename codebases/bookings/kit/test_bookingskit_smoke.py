@@ -13,6 +13,7 @@ import time
 
 import bookingskit as bk
 import pytest
+from bookingskit.fakes import FakeGateway, WebhookReceiver
 from gradekit import pg
 from gradekit import redis as gredis
 
@@ -85,3 +86,40 @@ def test_migrations_go_down_and_up(seeded):
     assert "0006 booking_reference pending" in status
     bk.migrate("up")
     assert "pending" not in bk.migrate("status").stdout
+
+
+def test_a_hanging_gateway_times_out_and_a_retry_charges_once(seeded):
+    with FakeGateway(delay=5) as gateway:
+        env = {"PAYMENT_GATEWAY_URL": gateway.url, "PAYMENT_TIMEOUT_MS": "300", "PAYMENT_RETRIES": "1"}
+        with bk.serve(env=env) as server:
+            tenant = bk.new_tenant(server)
+            with bk.client(server, tenant.staff) as api:
+                held = api.post("/v1/bookings", json={"resource_id": tenant.court_id, "customer_id": tenant.bob,
+                                                      "starts_at": bk.future(25, 10), "ends_at": bk.future(25, 11)})
+                started = time.monotonic()
+                answer = api.post(f"/v1/bookings/{held.json()['id']}/confirm", json={"payment_token": "tok_visa"})
+                assert answer.status_code == 504, answer.text
+                assert time.monotonic() - started < 4
+                gateway.delay = 0
+                again = api.post(f"/v1/bookings/{held.json()['id']}/confirm", json={"payment_token": "tok_visa"})
+                assert again.status_code == 200, again.text
+    assert len(gateway.charges) == 3 and gateway.distinct_charges() == 1
+
+
+def test_webhooks_reach_a_receiver_signed(server, seeded):
+    with WebhookReceiver(status=200) as receiver:
+        tenant = bk.new_tenant(server)
+        with bk.client(server, tenant.admin) as api:
+            hook = api.post("/v1/webhooks", json={"url": receiver.hook_url()}).json()
+            held = api.post("/v1/bookings", json={"resource_id": tenant.room_id, "customer_id": tenant.alice,
+                                                  "starts_at": bk.future(26, 9), "ends_at": bk.future(26, 10)})
+            assert held.status_code == 201
+        for _ in range(3):
+            bk.worker_once()
+        assert [r["body"]["type"] for r in receiver.received] == ["booking.held"]
+        import hashlib
+        import hmac
+        got = receiver.received[0]
+        expected = hmac.new(hook["secret"].encode(), got["headers"]["x-bookings-timestamp"].encode() + b"." + got["raw"],
+                            hashlib.sha256).hexdigest()
+        assert got["headers"]["x-bookings-signature"] == f"sha256={expected}"

@@ -16,6 +16,9 @@ processes (as the user `app`, through gradekit) and talk HTTP to them.
         ...
     bk.worker_once()                 # one pass of every worker task, then exit
 
+Outside services played by the test process: `bookingskit.fakes.FakeGateway` (the payment
+gateway, `PAYMENT_GATEWAY_URL`) and `bookingskit.fakes.WebhookReceiver` (webhook endpoints).
+
 Every function takes `env=` (extra variables for the code under test, e.g.
 `{"RATE_LIMIT_BOOKINGS_MAX": "3"}`): they are added to the service variables the grader gives
 (DATABASE_URL, REDIS_URL), never the test process's own.

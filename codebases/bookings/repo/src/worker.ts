@@ -10,16 +10,26 @@ import { WorkerRunner } from "./worker/runner";
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   configureLogger(config.logLevel, { process: "worker" });
+  const once = argv.includes("--once");
+  // signal handlers first: a SIGTERM during start-up is a clean stop too, not a kill
+  let stopRequested: string | null = null;
+  let stop: (signal: string) => Promise<void> = async (signal) => {
+    stopRequested = signal;
+  };
+  if (!once) {
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGINT", () => void stop("SIGINT"));
+  }
   const deps = await makeDeps(config, { name: "bookings-worker" });
   const runner = new WorkerRunner(deps);
-  if (argv.includes("--once")) {
+  if (once) {
     const done = await runner.tick(true);
     logger().info("worker pass done", done);
     await closeDeps(deps);
     return;
   }
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger().info("worker stopping", { signal });
@@ -28,8 +38,10 @@ async function main(argv: string[]): Promise<void> {
     logger().info("worker stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  if (stopRequested) {
+    await stop(stopRequested);
+    return;
+  }
   await runner.runForever();
 }
 
