@@ -256,15 +256,20 @@ def images() -> None:
 @click.argument("families", nargs=-1, type=FAMILY)
 @friendly
 def images_build(families: tuple[str, ...]) -> None:
-    """Build every image the fixtures need; unchanged images are reused, not rebuilt."""
+    """Build every image the fixtures (and, with no FAMILY, the shared codebases) need; unchanged
+    images are reused, not rebuilt."""
     from .docker_engine import require_engine
     from .fixtures import load_all
-    from .images import ensure_images
+    from .images import codebase_stack_images, ensure_images, ensure_stack_image
 
     fixtures = load_all(list(families) or None)
     require_engine()
     with err.status("checking images...") as status:
         built = ensure_images(fixtures, log=lambda m: status.update(m))
+        if not families:  # also the stacks of the shared codebases, before any fixture uses them
+            for name in codebase_stack_images():
+                tag, did = ensure_stack_image(name, log=lambda m: status.update(m))
+                built[tag] = built.get(tag, False) or did
     fresh = [tag for tag, did in built.items() if did]
     err.print(
         f"{len(built)} image(s) ready: {len(fresh)} built now, {len(built) - len(fresh)} reused"

@@ -6,7 +6,8 @@
   CLI, taken on the host out of the wheel pinned in its `claude-code.lock`; stack images an agent
   works in start `FROM ${AGENT_BASE}`, so they all share that one ~400 MB layer;
 * stack images (`sandboxes/images/<name>/`): Dockerfile + pinned `requirements.lock`, whose
-  wheels are downloaded on the host so the build needs no index inside the container;
+  wheels are downloaded on the host so the build needs no index inside the container, and for a
+  Node.js stack a `package-lock.json`, installed on the host (`npm ci`) into `node_modules/`;
 * fixture images: a stack image plus the fixture's starting repository at /repo (git-initialised).
   Hidden tests and solutions are never part of any build context.
 """
@@ -27,7 +28,7 @@ from pathlib import Path
 from .digests import tree_digest
 from .errors import HarnessError
 from .fixtures import WORKDIR, Fixture
-from .paths import CACHE_DIR, IMAGES_DIR, ROOT
+from .paths import CACHE_DIR, CODEBASES_DIR, IMAGES_DIR, ROOT
 
 BASE_IMAGE = "debian:bookworm-slim"
 IMAGE_PREFIX = "evals"
@@ -150,6 +151,35 @@ def _download_wheels(lock: Path, dest: Path, log: Log) -> None:
     shutil.copytree(cache, dest, ignore=shutil.ignore_patterns(".complete"))
 
 
+NPM_LOCK = "package-lock.json"
+
+
+def _npm_modules(folder: Path, dest: Path, log: Log) -> None:
+    """Install the npm dependencies pinned by `folder`'s package-lock.json once on the host
+    (`npm ci --ignore-scripts`: the registry's tarballs, no install scripts), cached by the hash of
+    the lock and package.json; `dest` (the build context's node_modules/) gets a copy."""
+    lock, manifest = folder / NPM_LOCK, folder / "package.json"
+    if not manifest.is_file():
+        raise ImageBuildError(f"{lock} needs a package.json beside it")
+    key = hashlib.sha256(lock.read_bytes() + b"\0" + manifest.read_bytes()).hexdigest()[:12]
+    cache = CACHE_DIR / "npm" / key
+    if not (cache / ".complete").exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise ImageBuildError(f"{lock} pins npm packages but this machine has no npm to fetch them")
+        log(f"installing pinned npm packages for {folder.name} ...")
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        shutil.copy2(lock, cache / NPM_LOCK)
+        shutil.copy2(manifest, cache / "package.json")
+        command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+        result = subprocess.run(command, cwd=cache, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ImageBuildError(f"npm ci for {lock} failed:\n{(result.stdout + result.stderr)[-2000:]}")
+        (cache / ".complete").touch()
+    shutil.copytree(cache / "node_modules", dest, symlinks=True)
+
+
 def claude_code_binary(lock: Path, log: Log = _stderr) -> tuple[Path, str]:
     """The Claude Code CLI out of the wheel pinned (with its hash) in `lock`, and its version.
 
@@ -203,13 +233,15 @@ def ensure_stack_image(name: str, log: Log = _stderr) -> tuple[str, bool]:
     # the context lives beside the cache, so a large cached file is linked into it, not copied
     with tempfile.TemporaryDirectory(prefix="evals-build-", dir=CACHE_DIR) as tmp:
         context = Path(tmp) / "context"
-        shutil.copytree(IMAGES_DIR / name, context)
+        shutil.copytree(IMAGES_DIR / name, context, ignore=shutil.ignore_patterns("node_modules"))
         wheels = context / "wheels"
         lock = context / "requirements.lock"
         if lock.exists():
             _download_wheels(lock, wheels, log)
         else:
             wheels.mkdir()
+        if (context / NPM_LOCK).exists():
+            _npm_modules(context, context / "node_modules", log)
         if (context / CLAUDE_CODE_LOCK).exists():
             binary, labels[CLAUDE_CODE_LABEL] = claude_code_binary(context / CLAUDE_CODE_LOCK, log)
             _link_or_copy(binary, context / "claude")
@@ -277,6 +309,14 @@ def _engine_answers() -> None:
 
         require_engine()
         _ENGINE_SEEN = True
+
+
+def codebase_stack_images() -> list[str]:
+    """The stack images the shared codebases (`codebases/<name>/codebase.yaml`) are built on."""
+    from .codebases import load_codebase  # local import: codebases -> fixtures -> this module's users
+
+    return sorted({load_codebase(CODEBASES_DIR, meta.parent.name).image
+                   for meta in CODEBASES_DIR.glob("*/codebase.yaml")})  # fmt: skip
 
 
 def ensure_images(fixtures: list[Fixture], log: Log = _stderr) -> dict[str, bool]:

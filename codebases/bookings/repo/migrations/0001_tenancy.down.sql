@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS customers;
+DROP TABLE IF EXISTS organizations;

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS resources;
+DROP TABLE IF EXISTS venues;

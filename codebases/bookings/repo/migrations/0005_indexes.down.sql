@@ -1,0 +1,15 @@
+DROP INDEX IF EXISTS idempotency_keys_expiry_idx;
+DROP INDEX IF EXISTS webhook_deliveries_due_idx;
+DROP INDEX IF EXISTS notifications_customer_idx;
+DROP INDEX IF EXISTS outbox_unpublished_idx;
+DROP INDEX IF EXISTS waitlist_resource_idx;
+DROP INDEX IF EXISTS customers_org_idx;
+DROP INDEX IF EXISTS venues_org_idx;
+DROP INDEX IF EXISTS resources_venue_idx;
+DROP INDEX IF EXISTS resources_org_idx;
+DROP INDEX IF EXISTS refunds_payment_idx;
+DROP INDEX IF EXISTS payments_booking_idx;
+DROP INDEX IF EXISTS bookings_hold_expiry_idx;
+DROP INDEX IF EXISTS bookings_customer_idx;
+DROP INDEX IF EXISTS bookings_org_starts_idx;
+DROP INDEX IF EXISTS bookings_resource_active_idx;
