@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .digests import IGNORED_PARTS, tree_digest
 from .errors import LocatedError
 from .paths import CACHE_DIR, IMAGES_DIR, SERVICES_DIR
+from .yamlfile import read_mapping
 
 DEFAULT_SOURCE = ("**/*.py",)
 _KNOWN_KEYS = {"description", "image", "services", "source", "visible_tests"}
@@ -82,12 +81,7 @@ def load_codebase(root: Path, name: str) -> Codebase:
     if not meta_path.is_file():
         known = sorted(p.name for p in root.iterdir() if (p / "codebase.yaml").is_file()) if root.is_dir() else []
         raise CodebaseError(root, f"no codebase '{name}' (known: {', '.join(known) or 'none'})")
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as ex:
-        raise CodebaseError(meta_path, f"not valid YAML: {ex}") from None
-    if not isinstance(meta, dict):
-        raise CodebaseError(meta_path, "must be a YAML mapping")
+    meta = read_mapping(meta_path, CodebaseError)
     unknown = sorted(set(meta) - _KNOWN_KEYS)
     if unknown:
         raise CodebaseError(meta_path, f"unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")

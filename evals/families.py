@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import LocatedError
 from .fixtures import Fixture, family_names, load_family
 from .paths import TASKS_DIR
+from .yamlfile import read_mapping
 
 SERVICE_NAMES = {"postgres": "PostgreSQL", "redis": "Redis"}
 _NUMBERS = "no one two three four five six seven eight nine ten eleven twelve".split()
@@ -45,11 +44,8 @@ def _family_meta(family_dir: Path) -> dict[str, str]:
     path = family_dir / "family.yaml"
     if not path.is_file():
         raise FamilyError(family_dir, "missing family.yaml (stacks:, checks: for the README's family table)")
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as ex:
-        raise FamilyError(path, f"not valid YAML: {ex}") from None
-    if not isinstance(meta, dict) or set(meta) - {"stacks", "checks"} or not all(isinstance(v, str) for v in meta.values()):
+    meta = read_mapping(path, FamilyError)
+    if set(meta) - {"stacks", "checks"} or not all(isinstance(v, str) for v in meta.values()):
         raise FamilyError(path, "must be a mapping with the text keys stacks and checks")
     return meta
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .codebases import Codebase, CodebaseError, codebases_dir, load_codebase, starting_repo
 from .errors import LocatedError
 from .paths import IMAGES_DIR, SERVICES_DIR, TASKS_DIR
+from .yamlfile import read_mapping
 
 DEFAULT_SOURCE = ("**/*.py",)
 DEFAULT_TEST_TIMEOUT = 300
@@ -158,12 +157,7 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
     meta_path = path / "fixture.yaml"
     if not meta_path.is_file():
         raise FixtureError(path, "missing fixture.yaml")
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as ex:
-        raise FixtureError(meta_path, f"not valid YAML: {ex}") from None
-    if not isinstance(meta, dict):
-        raise FixtureError(meta_path, "must be a YAML mapping")
+    meta = read_mapping(meta_path, FixtureError)
     unknown = sorted(set(meta) - _KNOWN_KEYS)
     if unknown:
         raise FixtureError(meta_path, f"unknown key(s): {', '.join(unknown)}")
