@@ -1,0 +1,3 @@
+"""Commerce: a multi-tenant order, billing and inventory service."""
+
+__version__ = "1.8.0"

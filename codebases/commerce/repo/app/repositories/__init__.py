@@ -1,0 +1,1 @@
+"""Data access: every query the services run, each scoped to one tenant."""
