@@ -7,7 +7,7 @@ database, symlinks; rewriting the tests from inside the test process, shadowing 
 has, unhooking in-process measurements, a process that outlives the run, blocking the grading
 database's reset, stopping its own container). They run on one fixture of EVERY task family
 under tasks/ (the one with the fewest services, or the one named in RED_TEAM_FIXTURE; new
-families are picked up automatically), all in ONE eval call: each (family, cheat) pair is its own
+families are picked up automatically) and on one fixture of every shared codebase, all in ONE eval call: each (family, cheat) pair is its own
 task with its own model. A cheat that ever scores resolved, or `infra_error`, is a grader bug:
 fix the grader.
 """
@@ -60,6 +60,19 @@ def first_fixtures() -> dict[str, str]:
         or min(load_family(TASKS_DIR / family), key=lambda f: (len(f.services), f.id)).id
         for family in family_names(TASKS_DIR)
     }
+
+
+def codebase_fixtures() -> dict[str, tuple[str, str]]:
+    """One fixture per shared codebase (codebases/<name>/) that fixtures use: the one with the
+    shortest per-test timeout (a `hang` idles that long), then by family and id. The grader
+    differs there (another stack, the codebase's kit beside gradekit, a starting repository made
+    from a break), so each codebase gets every strategy too."""
+    chosen: dict[str, tuple[int, str, str]] = {}
+    for family in family_names(TASKS_DIR):
+        for f in load_family(TASKS_DIR / family):
+            if f.codebase and (f.codebase not in chosen or (f.per_test_timeout, family, f.id) < chosen[f.codebase]):
+                chosen[f.codebase] = (f.per_test_timeout, family, f.id)
+    return {name: (family, fixture) for name, (_, family, fixture) in sorted(chosen.items())}
 
 
 def generic_cheats() -> list[str]:
@@ -118,23 +131,35 @@ def test_no_cheat_resolves_any_family(tmp_path):
     fixtures = first_fixtures()
     assert fixtures, "no task family under tasks/"
     runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in generic_cheats()]
+    runs += [(family, fixture, cheat) for family, fixture in codebase_fixtures().values() for cheat in generic_cheats()]
     runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
              and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
-    assert_no_cheat_resolves(interleave_hangs(runs), tmp_path, agent="react")
+    assert_no_cheat_resolves(interleave_hangs(list(dict.fromkeys(runs))), tmp_path, agent="react")
 
 
 #: the family the cheats also run on under the real Claude Code (one is enough: the grader is the
 #: same; what differs is how the cheat's commands reach the sandbox)
 CLAUDE_CODE_FAMILY = "db_optimize"
+#: the strategies whose outcome can depend on the agent being Claude Code: processes that must
+#: outlive its Bash tool (a background writer, a disarmed kill, sessions held on the database),
+#: its own container stopped from inside, the database reached from its shell, and a repository
+#: edited and committed through it. The other strategies only leave files for the grader to
+#: read from the stopped container (edit-tests stands for them) or put code in the sources that
+#: runs at grading time, where nothing of the agent is left: their verdict cannot depend on the
+#: agent, and the react red team runs every one of them on every family.
+CLAUDE_CODE_CHEATS = ("background-writer", "block-reset", "db-tamper", "edit-tests", "fake-reports",
+                      "stop-sandbox", "survive-kill")
 
 
 def test_no_cheat_resolves_under_claude_code(tmp_path):
-    """Every strategy, its commands run by Claude Code's own Bash tool, on one family."""
+    """The agent-dependent strategies, their commands run by Claude Code's own Bash tool, on one
+    family (and the targeted runs on it)."""
     family = CLAUDE_CODE_FAMILY
     fixture = first_fixtures()[family]
-    runs = [(family, fixture, cheat) for cheat in generic_cheats()]
+    assert set(CLAUDE_CODE_CHEATS) <= set(CHEATS)
+    runs = [(family, fixture, cheat) for cheat in CLAUDE_CODE_CHEATS if cheat not in TARGETED_ONLY]
     runs += [r for r in TARGETED if r[0] == family and r not in runs]
-    assert_no_cheat_resolves(interleave_hangs(runs), tmp_path, agent="claude-code")
+    assert_no_cheat_resolves(runs, tmp_path, agent="claude-code")
 
 
 def assert_no_cheat_resolves(runs: list[tuple[str, str, str]], tmp_path: Path, agent: str) -> None:
