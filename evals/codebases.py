@@ -28,7 +28,7 @@ from .paths import CACHE_DIR, IMAGES_DIR, SERVICES_DIR
 from .yamlfile import read_mapping
 
 DEFAULT_SOURCE = ("**/*.py",)
-_KNOWN_KEYS = {"description", "image", "services", "source", "visible_tests"}
+_KNOWN_KEYS = {"description", "image", "measures", "services", "source", "visible_tests"}
 REPOS_CACHE = CACHE_DIR / "repos"
 """Starting repositories made from a codebase and a break, one folder per content hash."""
 
@@ -48,6 +48,8 @@ class Codebase:
     visible_tests: str | None = None
     """the shell command that runs the service's own test suite in /repo (must pass on every
     fixture's starting repository: a break deletes the visible tests that would show it)"""
+    measures: tuple[str, ...] = ()
+    """claimed expertise every fixture on it measures (evals.claims area names), e.g. its stack"""
 
     @property
     def repo_dir(self) -> Path:
@@ -97,9 +99,16 @@ def load_codebase(root: Path, name: str) -> Codebase:
     visible = meta.get("visible_tests")
     if visible is not None and (not isinstance(visible, str) or not visible.strip()):
         raise CodebaseError(meta_path, "'visible_tests' must be a shell command, e.g. python -m pytest -q")
+    measures = _names(meta.get("measures"), meta_path, "measures")
+    from .claims import AREA_NAMES  # local: claims is about personas
+
+    unknown_areas = [m for m in measures if m not in AREA_NAMES]
+    if unknown_areas:
+        raise CodebaseError(meta_path, f"measures: unknown area(s) {', '.join(map(repr, unknown_areas))}; "
+                            f"known: {', '.join(AREA_NAMES)}")  # fmt: skip
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
                     _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
-                    visible.strip() if visible else None)  # fmt: skip
+                    visible.strip() if visible else None, measures)  # fmt: skip
 
 
 @lru_cache(maxsize=64)

@@ -134,3 +134,20 @@ def test_a_fixture_can_say_which_claimed_expertise_it_measures(tmp_path):
     meta.write_text(meta.read_text().replace("monitoring & logging", "telepathy"))
     with pytest.raises(FixtureError, match=r"measures: unknown area\(s\) 'telepathy'; known: API design"):
         load_fixture(path)
+
+
+def test_a_codebase_can_say_what_every_fixture_on_it_measures(tmp_path):
+    """`measures:` in codebase.yaml (e.g. its stack) is added to each of its fixtures' own; an
+    unknown area is one error naming codebase.yaml."""
+    from evals.codebases import CodebaseError
+
+    path = copy_data(tmp_path)
+    codebase_yaml = tmp_path / "codebases" / "tally" / "codebase.yaml"
+    codebase_yaml.write_text(codebase_yaml.read_text() + 'measures: ["other stacks (Node.js, Java, Go, C#)"]\n')
+    (path / "fixture.yaml").write_text((path / "fixture.yaml").read_text() + 'measures: ["monitoring & logging"]\n')
+    load_codebase.cache_clear()
+    assert load_fixture(path).measures == ("other stacks (Node.js, Java, Go, C#)", "monitoring & logging")
+    codebase_yaml.write_text(codebase_yaml.read_text().replace("other stacks (Node.js, Java, Go, C#)", "COBOL"))
+    load_codebase.cache_clear()
+    with pytest.raises(FixtureError, match=r"codebase\.yaml.*measures: unknown area\(s\) 'COBOL'"):
+        load_fixture(path)
