@@ -1,5 +1,5 @@
-"""`evals demo` / `make demo`: every persona and the no-persona control on one family, under
-each agent (react and the real Claude Code)."""
+"""`evals demo` / `make demo`: every persona and the no-persona control on one family's small
+fixtures (not those on a shared codebase), under each agent (react and the real Claude Code)."""
 
 from __future__ import annotations
 
@@ -72,10 +72,23 @@ def demo_tasks(family: str, personas: list[str], agents: tuple[str, ...], build_
     """One task per agent and persona, made through the family's @task function with persona,
     tools and agent passed by name: Inspect records them as the task's arguments, which its
     viewer lists beside the task (a task made by calling `family_task` directly has none)."""
+    from .fixtures import load_family
+
     function = family_task_function(family, TASKS_DIR)
     options = {} if build_images else {"build_images": False}  # recorded as an argument only when given
+    small = demo_fixtures(load_family(TASKS_DIR / family))
+    if small is not None:
+        options["fixtures"] = small
     return [function(persona=p, tools=p if p != "none" else none_tools(a), agent=a, **options)
             for a in agents for p in personas]  # fmt: skip
+
+
+def demo_fixtures(fixtures: list) -> str | None:  # type: ignore[type-arg]
+    """The family's own small fixtures (comma-separated ids), leaving out those on a shared
+    product codebase, which take minutes each under every variant: the demo shows the pipeline
+    in a few minutes (`evals matrix` runs everything). None: every fixture is small."""
+    small = [f.id for f in fixtures if not f.codebase]
+    return None if len(small) == len(fixtures) or not small else ",".join(small)
 
 
 def run_demo(models: list[str], family: str, log_dir: str, agents: tuple[str, ...] = AGENTS) -> int:
