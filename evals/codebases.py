@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ DEFAULT_SOURCE = ("**/*.py",)
 _KNOWN_KEYS = {"description", "image", "measures", "services", "source", "visible_tests"}
 REPOS_CACHE = CACHE_DIR / "repos"
 """Starting repositories made from a codebase and a break, one folder per content hash."""
+STALE_AFTER_S = 24 * 3600
+"""A fixture's older starting repositories are removed once this old (seconds)."""
 
 
 class CodebaseError(LocatedError):
@@ -124,7 +127,7 @@ def _ignore(_: str, names: list[str]) -> set[str]:
 def starting_repo(codebase: Codebase, break_patch: Path, label: str) -> Path:
     """The fixture's starting repository: the codebase with `break_patch` applied, made once per
     content under `.cache/repos/` (a new codebase or break makes a new folder; the fixture's
-    older ones are removed). Raises CodebaseError when the break does not apply."""
+    older ones are removed once a day old). Raises CodebaseError when the break does not apply."""
     patch = break_patch.read_bytes()
     key = hashlib.sha256(f"{codebase_digest(codebase)}\0".encode() + patch).hexdigest()[:16]
     prefix = f"{codebase.name}.{label}-"
@@ -149,7 +152,9 @@ def starting_repo(codebase: Codebase, break_patch: Path, label: str) -> Path:
         except OSError:
             if not target.is_dir():  # not a concurrent maker's finished copy
                 raise
+    # older versions go once they are a day old: a run still using one (another process in this
+    # checkout, started before the codebase or break changed) must not lose its repository
     for old in REPOS_CACHE.glob(f"{prefix}*"):
-        if old != target and old.is_dir():
+        if old != target and old.is_dir() and old.stat().st_mtime < time.time() - STALE_AFTER_S:
             shutil.rmtree(old, ignore_errors=True)
     return target

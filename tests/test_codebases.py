@@ -8,11 +8,12 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from evals.codebases import load_codebase
+from evals.codebases import STALE_AFTER_S, load_codebase
 from evals.fixtures import FixtureError, load_family, load_fixture
 from evals.hidden_run import kit_tree
 
@@ -55,8 +56,14 @@ def test_a_changed_break_makes_a_new_starting_repo(tmp_path):
     patch = path / "break.patch"
     patch.write_text(patch.read_text().replace('+    """Arithmetic mean."""', '+    """The mean."""'))
     second = load_fixture(path).repo_dir
-    assert second != first and not first.exists(), "the fixture's older starting repository is removed"
+    assert second != first and first.is_dir(), "a run still using the older repository keeps it"
     assert '"""The mean."""' in (second / "app" / "stats.py").read_text()
+    day_old = time.time() - STALE_AFTER_S - 60
+    os.utime(first, (day_old, day_old))
+    patch.write_text(patch.read_text().replace('+    """The mean."""', '+    """Mean."""'))
+    third = load_fixture(path).repo_dir
+    assert third not in (first, second) and not first.exists(), "a day-old starting repository is removed"
+    assert second.is_dir()
 
 
 def test_bad_codebase_fixtures_are_one_clear_error(tmp_path):
