@@ -65,9 +65,27 @@ def engine(settings: Settings):
 
 @pytest.fixture(scope="session")
 def app_tables(engine) -> list[str]:
+    """The app's tables, each after every table that references it (the order to empty them in)."""
+    with engine.connect() as con:
+        tables = [row[0] for row in con.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"))]
+        edges = con.execute(text(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace")).all()
+    referrers = {t: {child for child, parent in edges if parent == t and child != t} for t in tables}
+    ordered: list[str] = []
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t not in ordered and referrers[t] <= set(ordered)]
+        assert ready, f"a cycle of foreign keys among {sorted(set(tables) - set(ordered))}"
+        ordered += ready
+    return ordered
+
+
+@pytest.fixture(scope="session")
+def app_sequences(engine) -> list[str]:
     with engine.connect() as con:
         return [row[0] for row in con.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"))]
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"))]
 
 
 @pytest.fixture(scope="session")
@@ -83,10 +101,12 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture(autouse=True)
-def clean_state(request, engine, app_tables, redis_client, clock) -> None:
-    """Every test starts with empty tables, an empty Redis and the clock at the real time."""
+def clean_state(request, engine, app_tables, app_sequences, redis_client, clock) -> None:
+    """Every test starts with empty tables (ids from 1), an empty Redis and the clock at the real
+    time. DELETE, not TRUNCATE: on tables this small it is several times faster."""
     with engine.begin() as con:
-        con.execute(text("TRUNCATE " + ", ".join(app_tables) + " RESTART IDENTITY CASCADE"))
+        con.execute(text("".join(f"DELETE FROM {t};" for t in app_tables)
+                         + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in app_sequences)))
     redis_client.flushdb()
     clock.set(time.time())
 
