@@ -5,7 +5,7 @@ processes (as the user `app`, through gradekit) and talk HTTP to them.
 
     import bookingskit as bk
 
-    bk.build()                       # npm run build (tsc) -> dist/, once per test session
+    bk.build()                       # npm run build -> dist/, once per test session
     bk.reset_database()              # empty schema, then `node dist/migrate.js up`
     seeded = bk.seed()               # the fixed demo data: two tenants, keys of every role
     with bk.serve() as server:       # node dist/server.js on a free port, /health answered
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 BUILD_TIMEOUT = 600.0
-"""seconds for `npm run build` (tsc on a busy one-core grading container)"""
+"""seconds for `npm run build` (on a busy one-core grading container)"""
 
 _built = False
 
@@ -69,7 +69,7 @@ def _run(argv: list[str], *, env: Mapping[str, str] | None = None, timeout: floa
 
 
 def build(force: bool = False) -> None:
-    """Compile the repository (`npm run build`: tsc into dist/) once per test session."""
+    """Build the repository (`npm run build`: src/ into dist/) once per test session."""
     global _built
     if _built and not force:
         return
