@@ -603,13 +603,18 @@ def _points_or_over(x: float) -> str:
 def _measured_source(from_dir: Path, suite: list[str], run: Any) -> str:
     """Where `--from`'s rates come from, in words: which of the suite's fixtures the run measured."""
     measured = sum(1 for key in suite if key in run.rates)
-    base = (f"per-fixture solve rates measured in {from_dir} (pooled over its {run.variants} variants, "
-            f"{run.samples} samples, infrastructure failures left out)")
+    models = f" of {run.models} models" if run.models > 1 else ""
+    base = (f"per-fixture solve rates measured in {from_dir} (pooled over its {run.variants} variants{models}, "
+            f"{run.samples} samples, infrastructure failures left out"
+            + ("; it ran none of the chosen families, so its other families' rates stand in" if run.other_families else "")
+            + ")")  # fmt: skip
     if measured == len(suite):
         return base
-    rest = len(suite) - measured
-    return (f"{base}; {measured} of the suite's {len(suite)} fixtures were in the run, the other {rest} "
-            f"take the distribution of the run's {len(run.rates)} fixture rates")
+    pool = f"the distribution of the run's {len(run.rates)} fixture rates"
+    if measured == 0:
+        return f"{base}; none of the suite's {len(suite)} fixtures were in the run: they take {pool}"
+    return (f"{base}; {measured} of the suite's {len(suite)} fixtures were in the run, the other "
+            f"{len(suite) - measured} take {pool}")
 
 
 def _of_agent(samples, agent: str | None, side: str):  # type: ignore[no-untyped-def]

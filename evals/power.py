@@ -164,7 +164,10 @@ class RunFacts:
     rates: dict[str, float]
     """"family/fixture" -> resolved rate pooled over every variant, model and epoch"""
     variants: int
+    models: int
     samples: int
+    other_families: bool
+    """the run had none of the chosen families: its rates for others stand in"""
     tokens_per_sample: float
     cost_per_sample: float | None
     """None when a model of the run has no price"""
@@ -176,7 +179,8 @@ def run_facts(samples: pd.DataFrame, families: list[str] | None = None) -> RunFa
     variants straddle), infrastructure failures left out as the paired test leaves them out;
     tokens and cost per sample over every sample (failures cost too)."""
     chosen = samples if not families else samples[samples["family"].isin(families)]
-    if chosen.empty:
+    other_families = chosen.empty
+    if other_families:
         chosen = samples  # the run has none of the chosen families: its rates stand in (said in the output)
     scored = chosen[~chosen["infra"].astype(bool)]
     keys = scored["family"].astype(str) + "/" + scored["fixture"].astype(str)
@@ -186,7 +190,9 @@ def run_facts(samples: pd.DataFrame, families: list[str] | None = None) -> RunFa
     return RunFacts(
         rates={str(k): float(v) for k, v in rates.items()},
         variants=int(chosen["variant"].nunique()),
+        models=int(chosen["model"].nunique()),
         samples=len(chosen),
+        other_families=other_families,
         tokens_per_sample=float(chosen["total_tokens"].mean()),
         cost_per_sample=None if unpriced else float(costs.astype(float).mean()),
         unpriced=unpriced,

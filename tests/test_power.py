@@ -134,6 +134,18 @@ def test_power_from_a_run_prices_a_comparison(tmp_path):
         assert row["cost"] == pytest.approx(row["samples"] * got["cost_per_sample"])
     text = _run("--from", str(tmp_path / "logs")).output
     assert "$" in text and "tokens per sample" in text
+    assert f"none of the suite's {FIXTURES} fixtures were in the run: they take the distribution of the run's 12" \
+        in " ".join(text.split())
+    other = json.loads(_run("--from", str(tmp_path / "logs"), "--json", "auth").output)
+    assert other["fixtures"] == 4 and "ran none of the chosen families" in other["rates"]
+
+
+def test_power_from_a_run_without_prices_says_so(tmp_path):
+    write_synthetic_logs(tmp_path / "logs", [SyntheticVariant("backend", "backend", "backend", np.full(5, 0.5))],
+                         epochs=1, seed=5)  # fmt: skip
+    result = _run("--from", str(tmp_path / "logs"))
+    assert result.exit_code == 0, result.output
+    assert "no price for synthetic/model" in " ".join(result.output.split())
 
 
 def test_readme_power_table_is_made_by_the_command():
