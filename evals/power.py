@@ -15,7 +15,9 @@ d_i are independent with mean m = E[mu] (the difference in resolved rate the tes
 variance sigma² = Var(mu) + E[a(1−a) + b(1−b)] / K. The t statistic is then noncentral t with
 n − 1 degrees of freedom and noncentrality m·√n / sigma (exact for normal d_i; for these
 discrete ones `tests/test_power.py` checks it against a simulation of `paired_difference`).
-The MDE is the m at which that power is 80%, found by root-finding over s.
+The MDE is the m at which that power is 80%, found by root-finding over s. At one epoch (d_i is
+−1, 0 or +1) the t-test's true power there is about 79%, at 3 and 5 epochs 80% (100,000
+simulated runs): close enough to print as the 80% point.
 
 Why not `stats.minimum_detectable_effect` alone: it needs the standard error, which here
 depends on the difference itself (clipping, and the variance of a shifted rate); solving for
