@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .cli_types import (FAMILY, MODEL, AgentList, AppendFile, FixtureList, FixtureSelector, OutDir, PersonaName,
+from .cli_types import (FAMILY, MODEL, AgentList, AppendFile, EpochList, FixtureList, FixtureSelector, OutDir, PersonaName,
                         Registry, TasksDir, VariantName, ViewerUrl)
 from .errors import HarnessError, Interrupted
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
@@ -531,6 +531,95 @@ def leaderboard(log_dirs: tuple[Path, ...], out_dir: Path, prices: Path | None, 
         f"{len(data.samples)} samples -> {', '.join(str(p) for p in written)} "
         f"({time.perf_counter() - started:.1f} s)"
     )
+
+
+@main.command()
+@click.argument("families", nargs=-1, type=FAMILY)
+@click.option("--epochs", default="1,3,5", show_default=True, type=EpochList(),
+              help="Epoch counts to size a comparison for, comma-separated.")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Log folder of a real run: its measured per-fixture solve rates and tokens per sample "
+                   "(default: a uniform prior on the rates, and no cost).")
+@click.option("--prices", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Extra model price table (YAML; with --from).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the README's table.")
+@friendly
+def power(families: tuple[str, ...], epochs: tuple[int, ...], from_dir: Path | None, prices: Path | None,
+          as_json: bool, as_markdown: bool) -> None:
+    """The smallest difference in resolved rate between two variants that the paired test
+    (`evals regress`, the leaderboard) detects with 80% power at 5% two-sided, for the suite as it
+    stands (or FAMILY...) at each epoch count, and what one such comparison costs.
+
+    Without --from the per-fixture solve rates come from a uniform prior (Beta(1, 1)); with
+    --from LOGS they are the rates that run measured, pooled over its variants."""
+    from .fixtures import load_all
+    from .power import EPOCHS, beta_prior, cost_note, headline, power_markdown, run_facts, suite_rates, summary
+
+    ctx = click.get_current_context()
+    if as_json and as_markdown:
+        raise click.UsageError("give --json or --markdown, not both")
+    if from_dir is None:
+        only_with(ctx, "--from", ("prices",))
+    suite = load_all(list(families) or None)
+    keys = [f"{f.family}/{f.id}" for f in suite]
+    chosen = sorted({f.family for f in suite})
+    run = None
+    if from_dir is None:
+        rates = beta_prior()
+    else:
+        from .logdata import load_samples
+        from .prices import load_prices
+
+        table = load_prices(prices)
+        data = load_samples([from_dir], table)
+        run = run_facts(data.samples, list(families) or None)
+        if not run.rates:
+            raise HarnessError(f"{from_dir}: every sample had an infrastructure failure: no solve rates to use")
+        rates = suite_rates(keys, run.rates, _measured_source(from_dir, keys, run))
+    result = summary(rates, len(keys), len(chosen), epochs or EPOCHS, run)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    if as_markdown:
+        print(power_markdown(result))
+        return
+    from . import formatting as fmt
+
+    out.print(headline(result), highlight=False)
+    grid = Table(title="evals power")
+    for column in ("epochs", "samples per comparison", "smallest detectable difference",
+                   "shift of each fixture's solve rate", "cost of a comparison"):
+        grid.add_column(column, justify="right")
+    for r in result["rows"]:  # type: ignore[attr-defined]
+        cost = fmt.dollars(r["cost"]) if r["cost"] is not None else "needs --from" if run is None else "no price"
+        grid.add_row(str(r["epochs"]), fmt.count(r["samples"]), _points_or_over(r["mde"]),
+                     _points_or_over(r["shift"]), cost)  # fmt: skip
+    out.print(grid)
+    out.print(cost_note(result), highlight=False)
+
+
+def _points_or_over(x: float) -> str:
+    from . import formatting as fmt
+
+    return "over 100 points" if fmt.missing(x) else fmt.points(x)
+
+
+def _measured_source(from_dir: Path, suite: list[str], run: Any) -> str:
+    """Where `--from`'s rates come from, in words: which of the suite's fixtures the run measured."""
+    measured = sum(1 for key in suite if key in run.rates)
+    models = f" of {run.models} models" if run.models > 1 else ""
+    base = (f"per-fixture solve rates measured in {from_dir} (pooled over its {run.variants} variants{models}, "
+            f"{run.samples} samples, infrastructure failures left out"
+            + ("; it ran none of the chosen families, so its other families' rates stand in" if run.other_families else "")
+            + ")")  # fmt: skip
+    if measured == len(suite):
+        return base
+    pool = f"the distribution of the run's {len(run.rates)} fixture rates"
+    if measured == 0:
+        return f"{base}; none of the suite's {len(suite)} fixtures were in the run: they take {pool}"
+    return (f"{base}; {measured} of the suite's {len(suite)} fixtures were in the run, the other "
+            f"{len(suite) - measured} take {pool}")
 
 
 def _of_agent(samples, agent: str | None, side: str):  # type: ignore[no-untyped-def]

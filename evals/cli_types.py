@@ -130,6 +130,22 @@ class FixtureList(click.ParamType):
         return ",".join(ids)
 
 
+class EpochList(click.ParamType):
+    """Comma-separated epoch counts (`1,3,5`), each a whole number from 1 to `MAX`."""
+
+    name = "K[,K…]"
+    MAX = 100
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        parts = [part.strip() for part in str(value).split(",")]
+        if not all(p.isdigit() and 1 <= int(p) <= self.MAX for p in parts):
+            self.fail(f"'{value}' is not a list of epoch counts: give whole numbers from 1 to {self.MAX}, "
+                      "comma-separated, e.g. 1,3,5", param, ctx)  # fmt: skip
+        return tuple(dict.fromkeys(int(p) for p in parts))
+
+
 # ---------------------------------------------------------------------------- variants
 
 

@@ -22,6 +22,12 @@ RESOLVED, UNRESOLVED, INFRA = "resolved", "unresolved", "infra failure"
 SQUARES_UP_TO = 6
 """Up to this many epochs a cell shows one square per epoch; beyond, one bar of shares."""
 KINDS = ("tells variants apart", "every variant solved", "no variant solved", "infrastructure failures only")
+UNINFORMATIVE = (
+    "Every variant solved these fixtures in every epoch, or none did (or every epoch was an "
+    "infrastructure failure): their difference is 0 in every pair, so they say nothing about which variant is "
+    "better, and in the paired test they count as fixtures with no difference, pulling the mean "
+    "difference toward 0. `evals power --from LOGS` sizes a run with their measured rates."
+)
 
 
 class Outcome(NamedTuple):
@@ -77,6 +83,16 @@ class Grid:
 
     def counts(self) -> Counter[str]:
         return Counter(r.kind for r in self.rows)
+
+    def uninformative(self) -> dict[str, list[str]]:
+        """Fixtures that cannot tell these variants apart, by kind ("family/fixture"): every
+        variant solved them in every epoch, none did, or every epoch was an infrastructure failure."""
+        found: dict[str, list[str]] = {}
+        for kind in KINDS[1:]:
+            names = [f"{r.family}/{r.fixture}" for r in self.rows if r.kind == kind]
+            if names:
+                found[kind] = names
+        return found
 
     def summary(self) -> str:
         counts = self.counts()

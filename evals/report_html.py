@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from . import report_tables as rt
 from .comparisons import KINDS, agent_key
 from .leaderboard import AGENTS_INTRO, SCRIPTED_NOTE
-from .outcome_grid import INFRA, RESOLVED, UNRESOLVED, shares
+from .outcome_grid import INFRA, RESOLVED, UNINFORMATIVE, UNRESOLVED, shares
 
 if TYPE_CHECKING:
     from .leaderboard import Report
@@ -90,7 +90,7 @@ def to_html(report: Report, images: dict[str, bytes]) -> str:
         meta=_meta(report), scripted=report.scripted, scripted_note=inline_markdown(SCRIPTED_NOTE),
         viewer=report.viewer, answer=_answer(report), forest=b64.get("forest.png"),
         variant_tables=[(m, rt.variant_table(report, m), rt.usage_table(report, m)) for m in models],
-        grids=report.grids, shares=shares, css=CSS_CLASS, tools_label=rt.tools_label,
+        grids=report.grids, uninformative=inline_markdown(UNINFORMATIVE), shares=shares, css=CSS_CLASS, tools_label=rt.tools_label,
         pair_tables=[(m, rt.pairs_table(report, m)) for m in models if (report.pairs.get("model", []) == m).any()]
         if not report.pairs.empty else [],
         agents=None if report.agents.empty else rt.agents_table(report), agents_intro=inline_markdown(AGENTS_INTRO),

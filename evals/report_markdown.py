@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from . import report_tables as rt
 from .comparisons import KINDS
 from .leaderboard import AGENTS_INTRO, SCRIPTED_NOTE
-from .outcome_grid import INFRA, RESOLVED, shares
+from .outcome_grid import INFRA, RESOLVED, UNINFORMATIVE, shares
 
 if TYPE_CHECKING:
     from .leaderboard import Report
@@ -91,6 +91,16 @@ def grid_markdown(report: Report) -> str:
     return "\n\n".join(parts) or "_none_"
 
 
+def uninformative_markdown(report: Report) -> str:
+    """Per model and agent, the fixtures that cannot tell its variants apart, by kind."""
+    lines = []
+    for g in report.grids:
+        flat = g.uninformative()
+        found = "; ".join(f"{kind} ({len(names)}): {', '.join(names)}" for kind, names in flat.items())
+        lines.append(f"- **{g.model} · {g.agent}** — {found or 'none: every fixture had differing outcomes'}")
+    return "\n".join(lines) or "_none_"
+
+
 def to_markdown(report: Report) -> str:
     parts = ["# Leaderboard", ""]
     if report.scripted:
@@ -101,6 +111,7 @@ def to_markdown(report: Report) -> str:
     parts += ["## The answer", "", answer_markdown(report), "",
               "## Resolved rate by variant", "", overall_markdown(report), "",
               "## Fixtures × variants", "", grid_markdown(report), "",
+              "## Fixtures that cannot tell variants apart", "", UNINFORMATIVE, "", uninformative_markdown(report), "",
               "## Tokens, cost and tool calls", "", usage_markdown(report), "",
               "## All paired differences", "", pairs_markdown(report), "",
               *(["## Does the persona's effect hold in real Claude Code?", "", AGENTS_INTRO, "",

@@ -75,6 +75,7 @@ BASE: dict[str, dict[str, list[str]]] = {
     "leaderboard": {"log_dirs": ["<logs>"], "out_dir": ["--out", "<out>/report"]},
     "matrix": {"models": ["--model", "replay/oracle"], "log_dir": ["--log-dir", "<out>/logs"]},
     "personas": {},
+    "power": {},
     "regress": {"baseline": ["--baseline", "<logs>"], "candidate": ["--candidate", "<logs>"]},
     "validate": {"names": ["db_optimize/n_plus_one_orders"]},
 }
@@ -156,6 +157,11 @@ def bad_values(param: click.Parameter) -> list[Bad] | None:
     if isinstance(t, cli_types.FixtureList):
         return [Bad("nosuch_fixture", ("n_plus_one_orders", "order_outbox"), "unknown fixture"),
                 Bad("a,,b", ("empty fixture id",), "an empty id"), Bad("", ("empty fixture id",), "empty")]  # fmt: skip
+    if isinstance(t, cli_types.EpochList):
+        return [Bad("abc", ("epoch counts",), "wrong type"), Bad("0", ("from 1 to",), "zero"),
+                Bad("-1", ("from 1 to",), "negative"), Bad("1.5", ("whole numbers",), "not whole"),
+                Bad("1,,3", ("epoch counts",), "an empty count"), Bad("", ("epoch counts",), "empty"),
+                Bad(f"1,{t.MAX + 1}", ("from 1 to",), "above the range")]  # fmt: skip
     if isinstance(t, cli_types.AgentList):
         return [Bad("nosuch", ("react", "claude-code"), "unknown agent"),
                 Bad("react,nosuch", ("react", "claude-code"), "one unknown agent"),
@@ -259,6 +265,11 @@ EXTRA_CASES = [
     Case("regress", None, Bad(None, ("claude-code", "react"), "an agent the logs do not have"), ("--agent", "claude-code")),
     Case("regress", "candidate", Bad(None, ("--candidate", "--persona"), "neither candidate")),
     Case("leaderboard", None, Bad(None, ("<binary>", "malformed price table"), "a foreign price table"), ("--prices", "<binary>")),
+    Case("power", None, Bad(None, ("--json", "--markdown"), "two output formats"), ("--json", "--markdown")),
+    Case("power", None, Bad(None, ("--prices", "--from"), "a price table without --from"), ("--prices", "<list.yaml>")),
+    Case("power", None, Bad(None, ("<binary>", "malformed price table"), "a foreign price table"),
+         ("--from", "<logs>", "--prices", "<binary>")),
+    Case("power", None, Bad(None, ("epoch counts", "1,3,x"), "one bad count among good ones"), ("--epochs", "1,3,x")),
 ]
 
 CASES = generated_cases() + EXTRA_CASES

@@ -267,3 +267,24 @@ def test_agents_are_compared_within_and_the_effect_across(tmp_path):
     markdown = to_markdown(report)
     assert "## Does the persona's effect hold in real Claude Code?" in markdown
     assert "| react | backend | backend |" in markdown and "| claude-code | backend | backend |" in markdown
+
+
+def test_report_lists_the_fixtures_that_cannot_tell_variants_apart(tmp_path):
+    """Fixtures every variant solved, or none did, carry no information about a difference: the
+    Markdown report and the page name them per model and agent, and only them."""
+    log_dir = tmp_path / "logs"
+    write_synthetic_logs(log_dir, [
+        SyntheticVariant("backend", "backend", "backend", np.array([1.0, 0.0, 1.0, 0.0, 1.0])),
+        SyntheticVariant("backend-developer", "backend-developer", "backend-developer", np.array([1.0, 0.0, 0.0, 1.0, 1.0])),
+    ], epochs=3, seed=2)  # fmt: skip
+    report = build_report(load_samples(log_dir).samples, load_personas(PERSONAS_DIR))
+    (grid,) = report.grids
+    assert grid.uninformative() == {"every variant solved": ["synthetic/fx0000", "synthetic/fx0004"],
+                                    "no variant solved": ["synthetic/fx0001"]}  # fmt: skip
+    markdown = to_markdown(report)
+    section = markdown.split("## Fixtures that cannot tell variants apart", 1)[1].split("\n## ", 1)[0]
+    assert ("- **synthetic/model · react** — every variant solved (2): synthetic/fx0000, synthetic/fx0004; "
+            "no variant solved (1): synthetic/fx0001") in section
+    assert "fx0002" not in section and "fx0003" not in section
+    html = to_html(report, {})
+    assert "every variant solved (2): synthetic/fx0000, synthetic/fx0004; no variant solved (1): synthetic/fx0001" in html
