@@ -67,6 +67,14 @@ def _line_of(text: str, index: int, width: int = 70) -> str:
 AREA_NAMES = tuple(a.name for a in AREAS)
 
 
+def unknown_areas_problem(names: tuple[str, ...] | list[str]) -> str | None:
+    """The error for `measures:` names that are not areas here (fixture.yaml, codebase.yaml), or None."""
+    unknown = [m for m in names if m not in AREA_NAMES]
+    if not unknown:
+        return None
+    return f"measures: unknown area(s) {', '.join(map(repr, unknown))}; known: {', '.join(AREA_NAMES)}"
+
+
 def persona_claims(persona: Persona, existing_families: list[str] | set[str],
                    measured: dict[str, tuple[str, ...]] | None = None) -> list[Claim]:
     """The areas a persona's text claims, each with the existing families that measure it: the

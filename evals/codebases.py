@@ -103,12 +103,10 @@ def load_codebase(root: Path, name: str) -> Codebase:
     if visible is not None and (not isinstance(visible, str) or not visible.strip()):
         raise CodebaseError(meta_path, "'visible_tests' must be a shell command, e.g. python -m pytest -q")
     measures = _names(meta.get("measures"), meta_path, "measures")
-    from .claims import AREA_NAMES  # local: claims is about personas
+    from .claims import unknown_areas_problem  # local: claims is about personas
 
-    unknown_areas = [m for m in measures if m not in AREA_NAMES]
-    if unknown_areas:
-        raise CodebaseError(meta_path, f"measures: unknown area(s) {', '.join(map(repr, unknown_areas))}; "
-                            f"known: {', '.join(AREA_NAMES)}")  # fmt: skip
+    if problem := unknown_areas_problem(measures):
+        raise CodebaseError(meta_path, problem)
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
                     _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
                     visible.strip() if visible else None, measures)  # fmt: skip

@@ -219,12 +219,10 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
             raise FixtureError(path / "break.patch", ex.problem) from None
     default_source = codebase.source if codebase else DEFAULT_SOURCE
     measures = _str_list(meta.get("measures"), meta_path, "measures")
-    from .claims import AREA_NAMES  # local: claims is about personas, loaded only here
+    from .claims import unknown_areas_problem  # local: claims is about personas, loaded only here
 
-    unknown_areas = [m for m in measures if m not in AREA_NAMES]
-    if unknown_areas:
-        raise FixtureError(meta_path, f"measures: unknown area(s) {', '.join(map(repr, unknown_areas))}; "
-                           f"known: {', '.join(AREA_NAMES)}")  # fmt: skip
+    if problem := unknown_areas_problem(measures):
+        raise FixtureError(meta_path, problem)
     return Fixture(
         id=fixture_id,
         family=family,

@@ -7,8 +7,8 @@ database, symlinks; rewriting the tests from inside the test process, shadowing 
 has, unhooking in-process measurements, a process that outlives the run, blocking the grading
 database's reset, stopping its own container). They run on one fixture of EVERY task family
 under tasks/ (the one with the fewest services, or the one named in RED_TEAM_FIXTURE; new
-families are picked up automatically) and on one fixture of every shared codebase, all in ONE eval call: each (family, cheat) pair is its own
-task with its own model. A cheat that ever scores resolved, or `infra_error`, is a grader bug:
+families are picked up automatically) and on one fixture of every shared codebase, all in ONE
+eval call: each (family, cheat) pair is its own task with its own model. A cheat that ever scores resolved, or `infra_error`, is a grader bug:
 fix the grader.
 """
 
