@@ -264,11 +264,18 @@ def test_each_log_says_which_variant_it_is():
     demo's tasks made through the family's @task function with those as task arguments."""
     from inspect_ai._util.registry import registry_params  # what Inspect records as task_args
 
-    from evals.demo import demo_tasks
+    from evals.demo import demo_fixtures, demo_tasks
+    from evals.fixtures import load_family
+    from evals.paths import TASKS_DIR
 
     tasks = demo_tasks("db_optimize", ["backend", "none"], ("react", "claude-code"), build_images=False)
-    listed = [(t.tags, {k: v for k, v in registry_params(t).items() if k != "build_images"}, t.display_name)
-              for t in tasks]  # fmt: skip
+    # the demo's fixtures are the family's small ones (demo_fixtures), named when the family also
+    # has fixtures on a shared codebase
+    small = demo_fixtures(load_family(TASKS_DIR / "db_optimize"))
+    listed = [(t.tags, {k: v for k, v in registry_params(t).items() if k not in ("build_images", "fixtures")},
+               t.display_name, registry_params(t).get("fixtures")) for t in tasks]  # fmt: skip
+    assert {fixtures for *_, fixtures in listed} == {small}
+    listed = [row[:3] for row in listed]
     assert listed == [
         (["persona:backend", "tools:backend", "agent:react"],
          {"persona": "backend", "tools": "backend", "agent": "react"}, "db_optimize (backend)"),
