@@ -211,3 +211,45 @@ def test_a_journey_runs_each_step_once_and_repeats_a_failure():
     assert ran == ["a", "b", "c"] and journey.value("a") == "A"
     assert journey.reach("b") == "B" and ran == ["a", "b", "c", "a", "b"]  # the failed step's leftovers: start over
     assert journey.reach("a") == "A" and ran == ["a", "b", "c", "a", "b", "a"]
+
+
+def test_a_proxy_refuses_stalls_and_restores_a_dependency(monkeypatch):
+    """gradekit.proxy between a client and a real TCP server: the URL points at the proxy, an
+    outage refuses new connections and closes open ones, a stall holds the bytes, both end."""
+    import socket
+    import threading
+
+    from gradekit import proxy
+
+    upstream = socket.create_server(("127.0.0.1", 0))
+
+    def echo() -> None:
+        while True:
+            try:
+                conn, _ = upstream.accept()
+            except OSError:
+                return
+            threading.Thread(target=lambda c=conn: [c.sendall(d) for d in iter(lambda: c.recv(1024), b"")],
+                             daemon=True).start()  # fmt: skip
+
+    threading.Thread(target=echo, daemon=True).start()
+    monkeypatch.setenv("REDIS_URL", f"redis://:secret@127.0.0.1:{upstream.getsockname()[1]}/2")
+    with proxy.proxies(redis=("REDIS_URL", 6379)) as proxied:
+        port = proxied["redis"].port
+        assert proxied.urls["redis"] == f"redis://:secret@127.0.0.1:{port}/2"
+
+        def ask(timeout: float = 2.0) -> bytes:
+            with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+                conn.sendall(b"ping")
+                return conn.recv(16)
+
+        assert ask() == b"ping"
+        with proxy.outage(proxied["redis"]):
+            with pytest.raises(ConnectionRefusedError):
+                ask()
+        assert ask() == b"ping"
+        with proxy.outage(proxied["redis"], stall=True):
+            with pytest.raises(TimeoutError):
+                ask(timeout=0.5)
+        assert ask() == b"ping"
+    upstream.close()

@@ -1,0 +1,62 @@
+"""pytest fixtures most commerce hidden suites share: one migrated, seeded database and one API
+process for the whole run, and clients by tenant and role. A suite loads them from its
+conftest.py and says what to seed:
+
+    pytest_plugins = ["commercekit.fixtures"]
+
+    @pytest.fixture(scope="session")
+    def seed_with() -> dict:
+        return {"tenants": 2, "products": 6, "orders": 3}     # commercekit.seed's arguments
+
+    @pytest.fixture(scope="session")
+    def acme(api_as):
+        return api_as("acme", "viewer")
+
+A suite that needs something else (two API processes, proxies in front of Redis) defines its
+own `server` and keeps the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from .client import Api, api
+from .service import Seed, serve, setup
+
+
+@pytest.fixture(scope="session")
+def seed_with() -> dict[str, Any]:
+    """Arguments of `commercekit.seed` (override it in conftest.py); the defaults here."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def data(seed_with: dict[str, Any]) -> Seed:
+    """An empty schema, the repository's migrations to head and its seed command."""
+    return setup(**seed_with)
+
+
+@pytest.fixture(scope="session")
+def server(data: Seed) -> Iterator[Any]:
+    """The API under uvicorn, on the seeded database, for the whole run."""
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def api_as(server: Any, data: Seed) -> Iterator[Callable[[str, str], Api]]:
+    """`api_as("acme", "viewer")`: a client sending that seeded tenant's key for that role (one
+    per pair, closed at the end of the run)."""
+    made: dict[tuple[str, str], Api] = {}
+
+    def client(tenant: str = "acme", role: str = "admin") -> Api:
+        if (tenant, role) not in made:
+            made[tenant, role] = api(server, data.key(tenant, role))
+        return made[tenant, role]
+
+    yield client
+    for each in made.values():
+        each.close()
