@@ -310,6 +310,9 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @click.option("--concurrency", default=None, type=click.IntRange(1, 32),
               help="Grading environments at once (default: 3).")
 @click.option("--tasks-dir", type=TasksDir(), default=None, is_eager=True, help="Folder of task families (default: the project's tasks/).")
+@click.option("--visible", type=click.Choice(["affected", "all"]), default="affected", show_default=True,
+              help="On a shared codebase with a pytest suite: run only the visible tests a break can change "
+                   "(found by coverage of the correct codebase), or all of them.")
 @click.option("--agent", type=click.Choice(["react", "claude-code"]), default=None,
               help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
 @click.option("--persona", default="none", show_default=True, type=PersonaName("none"),
@@ -323,7 +326,7 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @friendly
 def validate(
     names: tuple[str, ...], as_json: bool, epochs: int, concurrency: int | None, tasks_dir: Path | None,
-    agent: str | None, persona: str, tools: str | None, log_dir: str, sandbox: str,
+    visible: str, agent: str | None, persona: str, tools: str | None, log_dir: str, sandbox: str,
 ) -> None:
     """Check every fixture discriminates, test by test: each fail_to_pass test fails untouched and
     passes with the reference fix, each pass_to_pass test passes on both, the alternative fix is
@@ -334,7 +337,7 @@ def validate(
 
     ctx = click.get_current_context()
     if agent:
-        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency",))
+        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency", "visible"))
         from .task import resolve_variant
 
         resolve_variant(persona, tools, agent=agent)  # the pair is usable: checked before Docker
@@ -348,7 +351,7 @@ def validate(
     else:
         try:
             rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
-                                  concurrency=concurrency or DEFAULT_CONCURRENCY,
+                                  concurrency=concurrency or DEFAULT_CONCURRENCY, visible=visible,
                                   progress=lambda line: err.print(line, highlight=False))  # fmt: skip
         except ValidationInterrupted as ex:
             rest = " ".join([*_validate_options(ctx), *ex.remaining])
@@ -376,7 +379,7 @@ def validate(
 def _validate_options(ctx: click.Context) -> list[str]:
     """The options this `evals validate` was given (to repeat them in a resume hint)."""
     given = []
-    for name in ("tasks_dir", "epochs", "concurrency"):
+    for name in ("tasks_dir", "epochs", "concurrency", "visible"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             given += ["--" + name.replace("_", "-"), str(ctx.params[name])]
     return given + (["--json"] if ctx.params.get("as_json") else [])

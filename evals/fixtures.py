@@ -67,9 +67,9 @@ class Fixture:
     starting_repo: Path | None = None
     """for a codebase fixture: the codebase with `break.patch` applied (see evals.codebases)"""
     measures: tuple[str, ...] = ()
+    """claimed expertise this fixture measures besides its family's (evals.claims area names)"""
     visible_tests: str | None = None
     """the codebase's command for its own test suite (must pass on the starting repository)"""
-    """claimed expertise this fixture measures besides its family's (evals.claims area names)"""
     kits: tuple[Path, ...] = ()
     """kit folders the hidden tests import besides kit/ (a codebase's kit)"""
 

@@ -156,18 +156,20 @@ async def prepare(env: GradingEnvironment, fixture: Fixture, files: dict[str, by
     await _put_tree(env.runner, kit_tree(fixture), KIT_TARGET)
 
 
-async def run_visible_tests(env: GradingEnvironment, fixture: Fixture, timeout: int | None = None) -> tuple[bool, str]:
-    """The starting repository's own test suite (the codebase's `visible_tests` command) in
-    /repo, as the app user with the services' variables, as a developer would run it:
-    (passed, the end of its output)."""
+async def run_visible_tests(env: GradingEnvironment, fixture: Fixture, timeout: int | None = None,
+                            command: str | None = None, extra_env: dict[str, str] | None = None) -> tuple[bool, str]:
+    """The starting repository's own test suite (the codebase's `visible_tests` command, or
+    `command`) in /repo, as the app user with the services' variables, as a developer would run
+    it: (passed, the end of its output)."""
     assert fixture.visible_tests, "only fixtures on a codebase with visible_tests"
     result = await env.runner.exec(["sh", "-c", _PREPARE], timeout=120)
     if not result.success:
         raise InfraError(f"could not prepare the grading container: {(result.stderr or result.stdout)[-500:]}")
     home = {"HOME": f"/home/{APP_USER}", "PATH": "/opt/venv/bin:/usr/local/bin:/usr/bin:/bin"}
     try:
-        result = await env.runner.exec(["sh", "-c", fixture.visible_tests], cwd=WORKDIR, user=APP_USER,
-                                       env=home | env.app_env, timeout=timeout or fixture.test_timeout)  # fmt: skip
+        result = await env.runner.exec(["sh", "-c", command or fixture.visible_tests], cwd=WORKDIR, user=APP_USER,
+                                       env=home | env.app_env | (extra_env or {}),
+                                       timeout=timeout or fixture.test_timeout)  # fmt: skip
     except TimeoutError:
         return False, f"did not finish in {timeout or fixture.test_timeout} s"
     return result.success, (result.stdout + result.stderr)[-1500:]

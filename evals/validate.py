@@ -8,7 +8,8 @@ changes (a fresh grading environment each, `evals.scorer.grade_files`), with no 
 * `alternative` a different correct fix (`solution/alternative.patch`), when the fixture has one;
 * `wrong`       each plausible wrong fix (`solution/wrong.patch`, `solution/wrong-<name>.patch`);
 * `visible`     on a shared codebase: the starting repository's own test suite must pass (a
-                break deletes or edits the visible tests that would show it).
+                break deletes or edits the visible tests that would show it); for a pytest
+                suite, only the tests the break can change (`evals.affected_tests`).
 
 Rules (`problems`), each naming the test that broke it: every `fail_to_pass` test fails on the
 untouched repository and passes with the reference; every `pass_to_pass` test passes on both;
@@ -110,6 +111,8 @@ class StateResult:
     reason: str = ""
     seconds: float = 0.0
     """wall time of its grading runs, environments included (where validation's time goes)"""
+    selected: list[str] | None = None
+    """the visible state's tests when only those a break can change ran (None: the whole suite)"""
 
 
 def problems(fixture: Fixture, results: dict[str, StateResult]) -> list[str]:
@@ -149,28 +152,77 @@ def agreed(verdicts: list[str]) -> str:
     return f"flaky ({verdicts.count('resolved')}/{len(verdicts)} resolved)"
 
 
-async def _visible_state(fixture: Fixture, limit: asyncio.Semaphore) -> StateResult:
-    """The starting repository's visible suite, once, in a fresh grading environment."""
+class CoverageMaps:
+    """One map of the visible suite per codebase and run (`evals.affected_tests`), measured when
+    the first fixture on the codebase needs it; None where it could not be measured (then every
+    fixture on that codebase runs the whole suite, as without a map)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._maps: dict[str, object] = {}
+        self.notes: list[str] = []
+        """why a codebase's map is missing, and what measuring each one cost"""
+
+    async def get(self, fixture: Fixture, limit: asyncio.Semaphore):  # -> CoverageMap | None
+        from .affected_tests import measure
+
+        name = fixture.codebase or ""
+        async with self._locks.setdefault(name, asyncio.Lock()):
+            if name not in self._maps:
+                started = time.monotonic()
+                async with limit:
+                    try:
+                        self._maps[name] = await measure(fixture, codebase_dir(fixture))
+                    except Exception as ex:
+                        self._maps[name] = None
+                        self.notes.append(f"codebases/{name}: no map of its visible tests, each fixture runs "
+                                          f"them all ({type(ex).__name__}: {str(ex)[:300]})")  # fmt: skip
+                self.notes.append(f"codebases/{name}: visible tests mapped in {time.monotonic() - started:.0f} s")
+        return self._maps[name]
+
+
+def codebase_dir(fixture: Fixture) -> Path:
+    """The correct codebase a fixture breaks (`codebases/<name>/repo`, beside its tasks folder)."""
+    from .codebases import codebases_dir
+
+    return codebases_dir(fixture.path.parent.parent.parent) / str(fixture.codebase) / "repo"
+
+
+async def _visible_state(fixture: Fixture, limit: asyncio.Semaphore, maps: CoverageMaps | None = None) -> StateResult:
+    """The starting repository's visible suite, once, in a fresh grading environment: only the
+    tests the break can change when the codebase's suite is mapped (`evals.affected_tests`)."""
+    from .affected_tests import affected, changed_files, selected_command, supports_selection
     from .grading_env import fresh_environment
     from .hidden_run import run_visible_tests
 
+    command = None
+    if maps is not None and supports_selection(fixture.visible_tests):
+        started = time.monotonic()
+        cover = await maps.get(fixture, limit)
+        if cover is not None:
+            tests = affected(cover, changed_files(codebase_dir(fixture), fixture.repo_dir))  # type: ignore[arg-type]
+            if tests == []:
+                return StateResult("resolved", reason="no visible test runs the changed code",
+                                   seconds=time.monotonic() - started, selected=[])  # fmt: skip
+            if tests is not None:
+                command = selected_command(str(fixture.visible_tests), tests)
     async with limit:
         started = time.monotonic()
         try:
             async with fresh_environment(fixture) as env:
-                passed, output = await run_visible_tests(env, fixture)
+                passed, output = await run_visible_tests(env, fixture, command=command)
         except Exception as ex:
             return StateResult("error", reason=f"{type(ex).__name__}: {ex}", seconds=time.monotonic() - started)
     return StateResult("resolved" if passed else "unresolved", reason="" if passed else output,
-                       seconds=time.monotonic() - started)  # fmt: skip
+                       seconds=time.monotonic() - started, selected=None if command is None else tests)  # fmt: skip
 
 
 async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: int,
-                       limit: asyncio.Semaphore) -> StateResult:
+                       limit: asyncio.Semaphore, maps: CoverageMaps | None = None) -> StateResult:
     from .scorer import grade_files
 
     if state == VISIBLE:
-        return await _visible_state(fixture, limit)
+        return await _visible_state(fixture, limit, maps)
 
     try:
         files = solution_files(fixture, patch) if patch else {}
@@ -201,18 +253,22 @@ async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: 
 async def validate_fixtures(
     fixtures: list[Fixture], epochs: int = 1, concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[str], None] | None = None, finished: list[Fixture] | None = None,
+    visible: str = "affected",
 ) -> list[dict[str, object]]:
     """Grade every state of every fixture (`concurrency` grading environments at once): one row
     per fixture with each state's verdict, the problems found and whether it discriminates.
-    Each fixture done is appended to `finished` (what an interrupt leaves to do)."""
+    Each fixture done is appended to `finished` (what an interrupt leaves to do). `visible`:
+    "affected" runs only the visible tests a break can change where the suite can be mapped,
+    "all" every visible test."""
     limit = asyncio.Semaphore(concurrency)
+    maps = CoverageMaps() if visible == "affected" else None
     done = 0
     started = time.monotonic()
 
     async def one(fixture: Fixture) -> dict[str, object]:
         nonlocal done
         states = fixture_states(fixture)
-        graded = await asyncio.gather(*(_grade_state(fixture, state, patch, epochs, limit)
+        graded = await asyncio.gather(*(_grade_state(fixture, state, patch, epochs, limit, maps)
                                         for state, patch in states.items()))
         results = dict(zip(states, graded))
         found = problems(fixture, results)
@@ -229,14 +285,20 @@ async def validate_fixtures(
             "problems": found,
             "discriminates": not found,
             "seconds": {state: round(result.seconds, 1) for state, result in results.items()},
+            **({"visible_tests_run": "all" if results[VISIBLE].selected is None else results[VISIBLE].selected}
+               if VISIBLE in results else {}),
         }
 
-    return list(await asyncio.gather(*(one(f) for f in fixtures)))
+    rows = list(await asyncio.gather(*(one(f) for f in fixtures)))
+    for note in maps.notes if maps and progress else []:
+        progress(note)  # type: ignore[misc]
+    return rows
 
 
 def run_validation(
     names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
+    visible: str = "affected",
 ) -> list[dict[str, object]]:
     """`evals validate` without an agent: every state of the chosen fixtures, graded directly."""
     from .images import ensure_images
@@ -246,7 +308,7 @@ def run_validation(
     try:
         ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
         # on Ctrl-C asyncio cancels the gradings (their environments are removed) and re-raises
-        return asyncio.run(validate_fixtures(fixtures, epochs, concurrency, progress, finished))
+        return asyncio.run(validate_fixtures(fixtures, epochs, concurrency, progress, finished, visible))
     except KeyboardInterrupt:
         left = [f for f in fixtures if f not in finished]
         raise ValidationInterrupted(len(finished), len(left), selectors(left, tasks_dir)) from None
