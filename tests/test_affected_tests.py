@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evals.affected_tests import CoverageMap, affected, changed_lines, measure, selected_command
-from evals.fixtures import load_family
+# only evals.affected_tests at import: loading evals.fixtures (and so evals.errors) before Inspect
+# would give the harness's errors another base class for every later test module
+from evals.affected_tests import CoverageMap, affected, changed_lines, selected_command
 
 DATA = Path(__file__).parent / "data"
 CODEBASE = DATA / "codebases" / "tally" / "repo"
@@ -98,6 +99,8 @@ def test_the_map_of_a_real_suite_names_what_each_test_ran():
     """Measured by coverage in a grading container of the toy codebase: each test's own
     functions, what a change to one of them selects, and that the break's own edit of the visible
     test file runs that file whole."""
+    from evals.affected_tests import measure
+    from evals.fixtures import load_family
     from evals.images import ensure_images
 
     (fixture,) = load_family(DATA / "families" / "shared_code")

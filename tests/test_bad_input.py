@@ -629,7 +629,7 @@ def test_ctrl_c_during_validate_names_what_is_left(isolated, monkeypatch) -> Non
     monkeypatch.setattr("evals.images.ensure_images", lambda *a, **k: {})
     original(monkeypatch, "evals.validate.run_validation")
 
-    async def grading(fixtures, epochs, concurrency, progress, finished):  # type: ignore[no-untyped-def]
+    async def grading(fixtures, epochs, concurrency, progress, finished, visible):  # type: ignore[no-untyped-def]
         finished.append(fixtures[0])
         os.kill(os.getpid(), signal.SIGINT)
         await asyncio.sleep(30)
