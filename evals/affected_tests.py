@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .digests import IGNORED_PARTS
-
 if TYPE_CHECKING:
     from .fixtures import Fixture
 
@@ -146,23 +144,16 @@ def parse_coverage(report: dict, sources: dict[str, str], spawning: set[str]) ->
 def changed_files(codebase: Path, starting: Path) -> dict[str, tuple[str | None, str | None]]:
     """Files that differ between the correct codebase and the starting repository:
     path -> (text before, text after), None where the file is absent or not text."""
+    from .hidden_run import read_tree
 
-    def files(root: Path) -> dict[str, Path]:
-        return {p.relative_to(root).as_posix(): p for p in root.rglob("*")
-                if p.is_file() and not IGNORED_PARTS.intersection(p.relative_to(root).parts)
-                and p.suffix != ".pyc"}  # fmt: skip
-
-    def text(path: Path | None) -> str | None:
-        if path is None:
-            return None
+    def text(data: bytes | None) -> str | None:
         try:
-            return path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
-    a, b = files(codebase), files(starting)
-    return {p: (text(a.get(p)), text(b.get(p))) for p in sorted(a.keys() | b.keys())
-            if p not in a or p not in b or a[p].read_bytes() != b[p].read_bytes()}  # fmt: skip
+    a, b = read_tree(codebase), read_tree(starting)
+    return {p: (text(a.get(p)), text(b.get(p))) for p in sorted(a.keys() | b.keys()) if a.get(p) != b.get(p)}
 
 
 def affected(cover: CoverageMap, changes: dict[str, tuple[str | None, str | None]]) -> list[str] | None:
@@ -198,10 +189,6 @@ def affected(cover: CoverageMap, changes: dict[str, tuple[str | None, str | None
     return files + [t for t in order if t in chosen and t.split("::", 1)[0] not in {*files, *deleted}]
 
 
-def load_report(text: str) -> dict:
-    return json.loads(text)
-
-
 # ------------------------------------------------------------------------ in a grading container
 
 _WORK = "/tmp/.evals-coverage"
@@ -235,10 +222,7 @@ async def measure(fixture: Fixture, codebase_dir: Path) -> CoverageMap:
             spawning = set((await env.runner.read_file(f"{_WORK}/spawning")).split())
         except FileNotFoundError:
             spawning = set()
-    sources = {}
-    for path in report.get("files", {}):
-        rel = path.removeprefix("/repo/").removeprefix("./")
-        if rel.endswith(".py") and (codebase_dir / rel).is_file():
-            sources[rel] = (codebase_dir / rel).read_text(encoding="utf-8")
     report["files"] = {p.removeprefix("/repo/").removeprefix("./"): v for p, v in report.get("files", {}).items()}
+    sources = {p: (codebase_dir / p).read_text(encoding="utf-8") for p in report["files"]
+               if p.endswith(".py") and (codebase_dir / p).is_file()}  # fmt: skip
     return parse_coverage(report, sources, spawning)

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import HarnessError, Interrupted
 from .fixtures import Fixture, load_all
@@ -34,6 +35,9 @@ from .grading import GradeReport
 from .paths import TASKS_DIR
 from .providers import DEFAULT_SANDBOX
 from .replay import SolutionError, solution_files
+
+if TYPE_CHECKING:
+    from .affected_tests import CoverageMap
 
 POLICIES = ("oracle", "noop")
 """The states every fixture has (named after the scripted models that play them)."""
@@ -159,11 +163,11 @@ class CoverageMaps:
 
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
-        self._maps: dict[str, object] = {}
+        self._maps: dict[str, CoverageMap | None] = {}
         self.notes: list[str] = []
         """why a codebase's map is missing, and what measuring each one cost"""
 
-    async def get(self, fixture: Fixture, limit: asyncio.Semaphore):  # -> CoverageMap | None
+    async def get(self, fixture: Fixture, limit: asyncio.Semaphore) -> CoverageMap | None:
         from .affected_tests import measure
 
         name = fixture.codebase or ""
@@ -195,17 +199,16 @@ async def _visible_state(fixture: Fixture, limit: asyncio.Semaphore, maps: Cover
     from .grading_env import fresh_environment
     from .hidden_run import run_visible_tests
 
-    command = None
+    selected: list[str] | None = None
     if maps is not None and supports_selection(fixture.visible_tests):
         started = time.monotonic()
         cover = await maps.get(fixture, limit)
         if cover is not None:
-            tests = affected(cover, changed_files(codebase_dir(fixture), fixture.repo_dir))  # type: ignore[arg-type]
-            if tests == []:
+            selected = affected(cover, changed_files(codebase_dir(fixture), fixture.repo_dir))
+            if selected == []:
                 return StateResult("resolved", reason="no visible test runs the changed code",
                                    seconds=time.monotonic() - started, selected=[])  # fmt: skip
-            if tests is not None:
-                command = selected_command(str(fixture.visible_tests), tests)
+    command = None if selected is None else selected_command(str(fixture.visible_tests), selected)
     async with limit:
         started = time.monotonic()
         try:
@@ -214,7 +217,7 @@ async def _visible_state(fixture: Fixture, limit: asyncio.Semaphore, maps: Cover
         except Exception as ex:
             return StateResult("error", reason=f"{type(ex).__name__}: {ex}", seconds=time.monotonic() - started)
     return StateResult("resolved" if passed else "unresolved", reason="" if passed else output,
-                       seconds=time.monotonic() - started, selected=None if command is None else tests)  # fmt: skip
+                       seconds=time.monotonic() - started, selected=selected)  # fmt: skip
 
 
 async def _grade_state(fixture: Fixture, state: str, patch: str | None, epochs: int,
