@@ -29,7 +29,7 @@ from .paths import CACHE_DIR, IMAGES_DIR, SERVICES_DIR
 from .yamlfile import read_mapping
 
 DEFAULT_SOURCE = ("**/*.py",)
-_KNOWN_KEYS = {"description", "image", "measures", "services", "source", "visible_tests"}
+_KNOWN_KEYS = {"description", "image", "measures", "services", "source", "visible_tests", "warm"}
 REPOS_CACHE = CACHE_DIR / "repos"
 """Starting repositories made from a codebase and a break, one folder per content hash."""
 STALE_AFTER_S = 24 * 3600
@@ -53,6 +53,10 @@ class Codebase:
     fixture's starting repository: a break deletes the visible tests that would show it)"""
     measures: tuple[str, ...] = ()
     """claimed expertise every fixture on it measures (evals.claims area names), e.g. its stack"""
+    warm: str | None = None
+    """a shell command run in /repo, as root, when a fixture's image is built: it fills caches
+    outside the repository (e.g. the build's), so every build in the sandbox and in grading
+    starts warm; it must leave the repository as it found it (the image build checks)"""
 
     @property
     def repo_dir(self) -> Path:
@@ -103,13 +107,16 @@ def load_codebase(root: Path, name: str) -> Codebase:
     if visible is not None and (not isinstance(visible, str) or not visible.strip()):
         raise CodebaseError(meta_path, "'visible_tests' must be a shell command, e.g. python -m pytest -q")
     measures = _names(meta.get("measures"), meta_path, "measures")
+    warm = meta.get("warm")
+    if warm is not None and (not isinstance(warm, str) or not warm.strip()):
+        raise CodebaseError(meta_path, "'warm' must be a shell command, e.g. npm run build")
     from .claims import unknown_areas_problem  # local: claims is about personas
 
     if problem := unknown_areas_problem(measures):
         raise CodebaseError(meta_path, problem)
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
                     _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
-                    visible.strip() if visible else None, measures)  # fmt: skip
+                    visible.strip() if visible else None, measures, warm.strip() if warm else None)  # fmt: skip
 
 
 @lru_cache(maxsize=64)

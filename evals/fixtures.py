@@ -72,6 +72,8 @@ class Fixture:
     """the codebase's command for its own test suite (must pass on the starting repository)"""
     kits: tuple[Path, ...] = ()
     """kit folders the hidden tests import besides kit/ (a codebase's kit)"""
+    image_warm: str | None = None
+    """the codebase's command that warms caches when the fixture's image is built"""
 
     @property
     def repo_dir(self) -> Path:
@@ -243,6 +245,7 @@ def load_fixture(path: Path | str, family: str | None = None) -> Fixture:
         visible_tests=codebase.visible_tests if codebase else None,
         starting_repo=starting,
         kits=(codebase.kit_dir,) if codebase and codebase.kit_dir.is_dir() else (),
+        image_warm=codebase.warm if codebase else None,
     )
 
 

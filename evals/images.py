@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -70,13 +71,23 @@ def stack_image_tag(name: str) -> str:
     return f"{IMAGE_PREFIX}/{name}:{tree_digest(folder, extra=parent)}"
 
 
-def fixture_dockerfile(stack_tag: str) -> str:
+def fixture_dockerfile(stack_tag: str, warm: str | None = None) -> str:
+    """The starting repository in /repo as a fresh git repository; then the codebase's `warm`
+    command, if any (it fills caches outside /repo; the build fails if it changed /repo)."""
+    warm_step = ""
+    if warm:
+        script = (f'before="$(git status --porcelain --ignored)"; set -e; {warm}\n'
+                  'after="$(git status --porcelain --ignored)"\n'
+                  'if [ "$after" != "$before" ]; then echo "the warm command changed /repo:" >&2; '
+                  'echo "$after" >&2; exit 1; fi')  # fmt: skip
+        warm_step = f"RUN {json.dumps(['sh', '-c', script])}\n"
     return (
         f"FROM {stack_tag}\n"
         f"COPY repo/ {WORKDIR}/\n"
         f"WORKDIR {WORKDIR}\n"
         "RUN git init -q && git add -A && git commit -q -m 'Initial commit' \\\n"
         "    && find . -name __pycache__ -prune -exec rm -rf {} +\n"
+        f"{warm_step}"
         'LABEL evals.kind="fixture"\n'
     )
 
@@ -84,7 +95,7 @@ def fixture_dockerfile(stack_tag: str) -> str:
 def fixture_image_tag(fixture: Fixture) -> str:
     """Tag of a fixture image: changes with the stack image and the starting repository."""
     stack = stack_image_tag(fixture.image)
-    digest = tree_digest(fixture.repo_dir, extra=fixture_dockerfile(stack))
+    digest = tree_digest(fixture.repo_dir, extra=fixture_dockerfile(stack, fixture.image_warm))
     return f"{IMAGE_PREFIX}-fixture/{fixture.family}.{fixture.id}:{digest}".lower()
 
 
@@ -284,7 +295,7 @@ def ensure_fixture_image(fixture: Fixture, log: Log = _stderr) -> tuple[str, boo
             context / "repo",
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"),
         )
-        (context / "Dockerfile").write_text(fixture_dockerfile(stack))
+        (context / "Dockerfile").write_text(fixture_dockerfile(stack, fixture.image_warm))
         _docker_build(
             tag, context, log, {"evals.fixture": fixture.id, "evals.family": fixture.family}
         )

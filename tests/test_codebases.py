@@ -102,6 +102,39 @@ def test_codebase_fixture_validates_test_by_test():
 
 
 @pytest.mark.docker
+def test_a_codebase_warm_command_fills_caches_in_the_image_and_may_not_touch_the_repo(tmp_path):
+    """`warm:` runs in /repo when a fixture's image is built (a build cache, filled once per
+    image): what it writes outside /repo is in the image; a warm command that leaves anything in
+    /repo fails the build, since the starting repository must stay as the break made it."""
+    from evals.images import ImageBuildError, ensure_fixture_image
+
+    path = copy_data(tmp_path)
+    codebase_yaml = tmp_path / "codebases" / "tally" / "codebase.yaml"
+    plain = codebase_yaml.read_text()
+    built: list[str] = []
+    try:
+        codebase_yaml.write_text(plain + "warm: mkdir -p /var/cache/tally && python -m app.cli total 1 2 "
+                                 "> /var/cache/tally/warm.json\n")  # fmt: skip
+        load_codebase.cache_clear()
+        tag, _ = ensure_fixture_image(load_fixture(path), log=lambda _: None)
+        built.append(tag)
+        seen = subprocess.run(["docker", "run", "--rm", "--entrypoint", "sh", tag, "-c",
+                               "cat /var/cache/tally/warm.json; git status --porcelain --ignored"],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert seen.returncode == 0 and seen.stdout == "3.0\n", seen.stdout + seen.stderr
+
+        codebase_yaml.write_text(plain + "warm: python -m app.cli total 1 2 > result.json\n")
+        load_codebase.cache_clear()
+        with pytest.raises(ImageBuildError, match="the warm command changed /repo") as failed:
+            ensure_fixture_image(load_fixture(path), log=lambda _: None)
+        assert "result.json" in str(failed.value)
+    finally:
+        load_codebase.cache_clear()
+        for tag in built:
+            subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+
+
+@pytest.mark.docker
 def test_a_break_that_leaves_a_revealing_visible_test_is_caught(tmp_path):
     """The break must delete the visible tests that show it: one left in makes the starting
     repository's own suite fail, and validation names it."""

@@ -82,11 +82,12 @@ _WARM: list[forkserver.ForkServer] = []
 
 
 @contextmanager
-def warm(preload: Sequence[str] = ALEMBIC_PRELOAD) -> Iterator[forkserver.ForkServer]:
+def warm(preload: Sequence[str] = ALEMBIC_PRELOAD, *, env: dict[str, str] | None = None) -> Iterator[forkserver.ForkServer]:
     """Inside this block, `command` (and so `alembic_upgrade`, `django_migrate`...) forks its
     Python commands from one interpreter of the code under test with `preload` (third-party
-    modules only) imported; the fork server is yielded for the test's own commands."""
-    with forkserver.start(preload) as server:
+    modules only) imported, in `env` (default `gradekit.app_env()`); the fork server is yielded
+    for the test's own commands."""
+    with forkserver.start(preload, env=env) as server:
         _WARM.append(server)
         try:
             yield server

@@ -1,6 +1,6 @@
 """pytest fixtures most commerce hidden suites share: one migrated, seeded database and one API
-process for the whole run, and clients by tenant and role. A suite loads them from its
-conftest.py and says what to seed:
+process for the whole run (forked from one warm interpreter, `commercekit.warm`), and clients by
+tenant and role. A suite loads them from its conftest.py and says what to seed:
 
     pytest_plugins = ["commercekit.fixtures"]
 
@@ -25,6 +25,7 @@ import pytest
 
 from .client import Api, api
 from .service import Seed, serve, setup
+from .service import warm as service_warm
 
 
 @pytest.fixture(scope="session")
@@ -34,13 +35,20 @@ def seed_with() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def data(seed_with: dict[str, Any]) -> Seed:
+def warm() -> Iterator[Any]:
+    """The service's processes below are forks of one warm interpreter (`commercekit.warm`)."""
+    with service_warm() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def data(seed_with: dict[str, Any], warm: Any) -> Seed:
     """An empty schema, the repository's migrations to head and its seed command."""
     return setup(**seed_with)
 
 
 @pytest.fixture(scope="session")
-def server(data: Seed) -> Iterator[Any]:
+def server(data: Seed, warm: Any) -> Iterator[Any]:
     """The API under uvicorn, on the seeded database, for the whole run."""
     with serve() as running:
         yield running
