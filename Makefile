@@ -44,7 +44,7 @@ test: setup browser
 # (BENCH_ARGS="--cold --validation" adds a cold image build and the whole validation suite, timed
 # with where its CPU time went).
 bench: setup
-	@echo "==> benchmark (about 9 min here; see benchmarks/bench.py)"
+	@echo "==> benchmark (about 10 min here; see benchmarks/bench.py)"
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 validate: setup

@@ -19,6 +19,10 @@ Every figure is a ratio against something measured in the same run on the same m
   the host's wheel cache are kept);
 - `evals leaderboard` on synthetic logs of 1k / 10k / 50k samples: wall time and peak memory
   (median of 3 runs taking turns), and on 50k also with `--reader inspect`;
+- codebase setup: what starting a shared codebase's service costs in a grading container, the
+  plain way and the warm way, taking turns (bookings: a build with an empty transpile cache vs the
+  image's; commerce: migrations, seed and API as new interpreters vs forks of a warm one), in
+  CPU-seconds of the processes of the code under test;
 - with --validation: the whole validation suite, warm, as `make test` runs it (every state of
   every fixture graded directly, every cheat on one fixture per family), part by part, with where each part's CPU time went (cpu_split.py): the containers' share over the
   cores is the floor no harness change can go under.
@@ -420,6 +424,70 @@ def validation() -> dict[str, Any]:
             "floor_s": None if None in floors else sum(floors)}  # fmt: skip
 
 
+# ----------------------------------------------------------------------------- codebase setup
+
+#: (fixture, the kit's import, setup code run the plain way, the warm way): Python run in a grading container with
+#: the kits importable; `cpu()` is the CPU time of every process it started and reaped
+SETUPS = {
+    "bookings build": (
+        TASKS_DIR / "caching" / "fixtures" / "bookings_availability_cache_tenant", "import bookingskit as bk",
+        "import tempfile; bk._run(['node', 'scripts/build.js', 'tsconfig.json'], "
+        "env={'TRANSPILE_CACHE': tempfile.mkdtemp()})",
+        "bk._run(['node', 'scripts/build.js', 'tsconfig.json'])",
+    ),
+    "commerce setup (migrate, seed, serve)": (
+        TASKS_DIR / "caching" / "fixtures" / "commerce_cache_cross_tenant", "import commercekit as ck",
+        "ck.setup(tenants=2, products=6, customers=1, orders=1)\nwith ck.serve(): pass",
+        "with ck.warm():\n    ck.setup(tenants=2, products=6, customers=1, orders=1)\n    with ck.serve(): pass",
+    ),
+}
+_SETUP_RUNNER = """
+import json, os, resource, sys, time
+sys.path.insert(0, '/grader/kit')
+import gradekit
+def cpu():
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+exec(sys.argv[1])  # the kit's import
+before, started = cpu(), time.monotonic()
+exec(sys.argv[2])
+print(json.dumps({"cpu_s": cpu() - before, "wall_s": time.monotonic() - started}))
+"""
+
+
+async def _setup_costs(fixture_dir: Path, kit: str, plain: str, warm: str, runs: int) -> dict[str, list[dict[str, float]]]:
+    from evals.grading_env import fresh_environment
+    from evals.hidden_run import _NO_AUTOLOAD, prepare
+
+    fixture = load_fixture(fixture_dir)
+    found: dict[str, list[dict[str, float]]] = {"plain": [], "warm": []}
+    async with fresh_environment(fixture) as env:
+        await prepare(env, fixture, {})
+        for _ in range(runs + 1):  # the first pair warms the page cache and is dropped
+            for way, code in (("plain", plain), ("warm", warm)):
+                done = await env.runner.exec(["python3", "-c", _SETUP_RUNNER, kit, code], cwd="/grader/tests",
+                                             env=env.runner_env | _NO_AUTOLOAD, timeout=600)  # fmt: skip
+                if not done.success:
+                    raise RuntimeError(f"{way} setup failed: {(done.stderr or done.stdout)[-1500:]}")
+                found[way].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {way: values[1:] for way, values in found.items()}
+
+
+def codebase_setup(runs: int) -> dict[str, Any]:
+    ensure_images([load_fixture(setup[0]) for setup in SETUPS.values()], log=lambda _m: None)
+    results = {}
+    for name, (fixture_dir, kit, plain, warm) in SETUPS.items():
+        found = asyncio.run(_setup_costs(fixture_dir, kit, plain, warm, runs))
+        cpu = {way: statistics.median(r["cpu_s"] for r in values) for way, values in found.items()}
+        wall = {way: statistics.median(r["wall_s"] for r in values) for way, values in found.items()}
+        results[name] = {"fixture": fixture_dir.name, "plain_cpu_s": cpu["plain"], "warm_cpu_s": cpu["warm"],
+                         "plain_wall_s": wall["plain"], "warm_wall_s": wall["warm"],
+                         "ratio_cpu": cpu["warm"] / cpu["plain"], "runs": found}  # fmt: skip
+        log(f"  {name}: {cpu['plain']:.2f} -> {cpu['warm']:.2f} CPU-s ({cpu['warm'] / cpu['plain']:.2f}x), "
+            f"wall {wall['plain']:.2f} -> {wall['warm']:.2f} s (medians of {runs} runs taking turns)")
+    return results
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -469,6 +537,10 @@ def markdown(results: dict[str, Any]) -> str:
                      f"peak {row['peak_mb']:.0f} MB{inspect_reader}", "", "< 5 s, < 1 GB" if last else "",
                      (verdict(row["seconds"], TARGETS["leaderboard_50k_s"]) + " / "
                       + verdict(row["peak_mb"], TARGETS["leaderboard_50k_mb"])) if last else ""))
+    for name, row in results.get("setup", {}).items():
+        rows.append((f"{name}, in a grading container ({row['fixture']})", f"{row['warm_cpu_s']:.2f} CPU-s warm",
+                     f"{row['plain_cpu_s']:.2f} CPU-s plain", f"{row['ratio_cpu']:.2f}×",
+                     "", f"wall {row['warm_wall_s']:.2f} vs {row['plain_wall_s']:.2f} s"))
     val = results.get("validation")
     if val:
         floor = "" if val["floor_s"] is None else f"floor {val['floor_s'] / 60:.1f} min (containers' CPU / cores)"
@@ -496,9 +568,10 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=8, help="samples per throughput level")
     parser.add_argument("--levels", default="1,2,4,8")
     parser.add_argument("--sizes", default="1000,10000,50000", help="leaderboard sample counts")
+    parser.add_argument("--setup-runs", type=int, default=5, help="codebase setup repetitions per way")
     parser.add_argument("--cold", action="store_true", help="also time a cold build: remove every stack and fixture image and the build cache first")
     parser.add_argument("--validation", action="store_true", help="also time the whole validation suite (14 to 25 min here)")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: lifecycle,exec,throughput,agents,images,leaderboard")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: lifecycle,exec,throughput,agents,images,leaderboard,setup")
     parser.add_argument("--sandbox", choices=LOCAL_SANDBOXES, default=DEFAULT_SANDBOX,
                         help="sandbox provider for the throughput run (the validation suite runs as the tests do)")
     parser.add_argument("--out", type=Path, default=ROOT / "results")
@@ -562,13 +635,17 @@ def main() -> int:
         log("==> evals leaderboard on synthetic logs")
         return leaderboard([int(x) for x in args.sizes.split(",")], work)
 
+    def setup() -> dict[str, Any]:
+        log(f"==> codebase setup in a grading container, plain vs warm ({args.setup_runs} runs each, taking turns)")
+        return codebase_setup(args.setup_runs)
+
     def validate() -> dict[str, Any]:
         log("==> the whole validation suite, warm (every scripted policy; the default sandbox)")
         return validation()
 
     sections: dict[str, Callable[[], Any]] = {"lifecycle": lifecycle, "exec": exec_trips, "throughput": load,
                                               "agents": both_agents, "images": images,
-                                              "leaderboard": boards}  # fmt: skip
+                                              "leaderboard": boards, "setup": setup}  # fmt: skip
     if args.validation:
         sections["validation"] = validate
     args.out.mkdir(parents=True, exist_ok=True)
