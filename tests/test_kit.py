@@ -4,6 +4,7 @@ exercise the rest in the grading container (`evals validate`)."""
 from __future__ import annotations
 
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -253,3 +254,35 @@ def test_a_proxy_refuses_stalls_and_restores_a_dependency(monkeypatch):
                 ask(timeout=0.5)
         assert ask() == b"ping"
     upstream.close()
+
+
+def test_a_commerce_webhook_receiver_records_answers_and_survives_a_client_that_gave_up(monkeypatch):
+    """commercekit.receiver, the webhook endpoints of the worker suites: every POST recorded with
+    the delivery headers, queued statuses then 200, a delay longer than the client's timeout."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    monkeypatch.syspath_prepend(str(KIT.parent / "codebases" / "commerce" / "kit"))
+    from commercekit.receiver import Receiver, json_body
+
+    def post(url: str, timeout: float = 5.0) -> int:
+        request = urllib.request.Request(url, data=json.dumps({"id": "evt_7"}).encode(), method="POST",
+                                         headers={"X-Commerce-Event-Id": "evt_7", "X-Commerce-Delivery": "3"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with Receiver() as receiver:
+        receiver.statuses["hook"] = [500]
+        assert [post(receiver.url("hook")), post(receiver.url("hook"))] == [500, 200]
+        hits = receiver.wait_for("hook", 2)
+        assert [(h["event"], h["delivery"]) for h in hits] == [("evt_7", "3")] * 2
+        assert json_body(hits[0]) == {"id": "evt_7"} and receiver.of("other") == []
+        receiver.delay["slow"] = 1.0
+        with pytest.raises(OSError):
+            post(receiver.url("slow"), timeout=0.2)
+        time.sleep(1.2)
+        assert receiver.active == 0 and len(receiver.of("slow")) == 1

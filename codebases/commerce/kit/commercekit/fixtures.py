@@ -12,18 +12,22 @@ tenant and role. A suite loads them from its conftest.py and says what to seed:
     def acme(api_as):
         return api_as("acme", "viewer")
 
-A suite that needs something else (two API processes, proxies in front of Redis) defines its
-own `server` and keeps the rest.
+A suite that races requests over two API processes (as production runs them) takes `servers`
+instead of `server`; one that needs something else (proxies in front of Redis) defines its own
+`server` and keeps the rest. Suites of the worker's webhooks take `receiver`: endpoints
+played by the test process (commercekit.receiver).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 
 from .client import Api, api
+from .receiver import Receiver
 from .service import Seed, serve, setup
 from .service import warm as service_warm
 
@@ -55,6 +59,13 @@ def server(data: Seed, warm: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def servers(data: Seed, warm: Any) -> Iterator[list[str]]:
+    """Two API processes on the seeded database, for the whole run: their URLs."""
+    with ExitStack() as started:
+        yield [started.enter_context(serve()).url for _ in range(2)]
+
+
+@pytest.fixture(scope="session")
 def api_as(server: Any, data: Seed) -> Iterator[Callable[[str, str], Api]]:
     """`api_as("acme", "viewer")`: a client sending that seeded tenant's key for that role (one
     per pair, closed at the end of the run)."""
@@ -68,3 +79,10 @@ def api_as(server: Any, data: Seed) -> Iterator[Callable[[str, str], Api]]:
     yield client
     for each in made.values():
         each.close()
+
+
+@pytest.fixture(scope="session")
+def receiver() -> Iterator[Receiver]:
+    """Webhook endpoints played by the test process, for the whole run (commercekit.receiver)."""
+    with Receiver() as running:
+        yield running
