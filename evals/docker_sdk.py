@@ -16,13 +16,14 @@ from __future__ import annotations
 import base64
 import errno
 import json
+import os
 import re
 import shlex
 import socket
 import threading
 import time
 import uuid
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, Union, overload
 
 import anyio
@@ -44,6 +45,9 @@ PROVIDER = "docker-sdk"
 LABEL = "evals.sandbox"
 """Label on every container and network of this provider: the sample's project name."""
 PROJECT_PREFIX = "evals-sdk-"
+OWNER_LABEL = f"{LABEL}.owner"
+"""Label naming the process that made a sandbox (`owner_token`): once it is gone, nobody will
+remove the sandbox, whatever state its containers are in (`owner_is_gone`)."""
 
 _SERVICE_KEYS = {
     "image", "command", "working_dir", "environment", "networks", "network_mode", "init",
@@ -83,6 +87,42 @@ def engine() -> Any:
 
 async def _run(fn: Any, *args: Any) -> Any:
     return await anyio.to_thread.run_sync(fn, *args, limiter=_threads, abandon_on_cancel=True)
+
+
+# ------------------------------------------------------------------------------ ownership
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return ""
+
+
+def _start_ticks(pid: int) -> str:
+    """A process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): with the
+    pid, it names one process even after the pid is reused. Empty when there is no such process."""
+    stat = _read(f"/proc/{pid}/stat")
+    return stat.rsplit(")", 1)[-1].split()[19] if stat else ""
+
+
+def owner_token(pid: int | None = None) -> str:
+    """`host/boot id/pid/start ticks` of this process (or `pid`)."""
+    pid = os.getpid() if pid is None else pid
+    return "/".join((socket.gethostname(), _read("/proc/sys/kernel/random/boot_id"), str(pid), _start_ticks(pid)))
+
+
+def owner_is_gone(token: str) -> bool:
+    """Whether the process a sandbox's owner label names has ended: it ran on this host and
+    either the host has rebooted since or no process has that pid and start time now. A sandbox
+    made on another host sharing the engine, or without the label, is never judged gone."""
+    parts = token.split("/")
+    if len(parts) != 4 or parts[0] != socket.gethostname() or not parts[2].isdigit():
+        return False
+    host, boot, pid, ticks = parts
+    if boot != _read("/proc/sys/kernel/random/boot_id"):
+        return True
+    return _start_ticks(int(pid)) != ticks
 
 
 # ------------------------------------------------------------------------------ compose -> API
@@ -231,7 +271,7 @@ def create_sandbox(project: str, config: ComposeConfig, stop: threading.Event | 
     once `stop` is set, what was made is removed before the error propagates."""
     specs, network = container_specs(config)
     api = engine()
-    labels = {LABEL: project}
+    labels = {LABEL: project, OWNER_LABEL: owner_token()}
     net_name = f"{project}_{network}" if network else None
     ids: dict[str, str] = {}
     _LIVE[project] = []
@@ -257,10 +297,25 @@ def create_sandbox(project: str, config: ComposeConfig, stop: threading.Event | 
     return ids, net_name, workdirs
 
 
+_swept = threading.Event()
+
+
+async def _sweep_orphans() -> None:
+    """Once per process, before its first sandbox: remove the sandboxes of processes that ended
+    without removing theirs (killed, or interrupted mid-create), so a next run leaves none."""
+    if not _swept.is_set():
+        _swept.set()
+        try:
+            await _run(lambda: remove_projects(only_orphaned=True))
+        except Exception:  # best effort: the sample's own create reports an engine that is down
+            pass
+
+
 async def create_sandbox_async(project: str, config: ComposeConfig) -> tuple[dict[str, str], str | None, dict[str, str]]:
     """`create_sandbox` in a worker thread. Cancelled (Ctrl-C), it stops the thread at its next
     step and waits, shielded, until the thread has removed what it made: an interrupted run
     leaves no container behind (an abandoned thread would go on creating them)."""
+    await _sweep_orphans()
     stop, finished = threading.Event(), threading.Event()
     made: list[tuple[dict[str, str], str | None, dict[str, str]]] = []
 
@@ -516,9 +571,12 @@ def _compose(config: SandboxEnvironmentConfigType | None) -> ComposeConfig:
     raise SandboxConfigError(f"{PROVIDER} needs a ComposeConfig (evals.sandbox.compose_config), got {type(config).__name__}")
 
 
-def remove_projects(project: str | None = None, only_dead: bool = False) -> list[str]:
-    """Remove this provider's containers and networks (one project, or all of them); with
-    `only_dead`, only projects no live sample owns (`sandbox_is_dead`). Returns the projects removed."""
+def remove_projects(project: str | None = None, only_dead: bool = False, only_orphaned: bool = False) -> list[str]:
+    """Remove this provider's containers and networks (one project, or all of them). With
+    `only_orphaned`, only projects whose maker has ended (`owner_is_gone`: e.g. a sample caught
+    by Ctrl-C or an engine restart between create and cleanup, its containers left `created` or
+    running); with `only_dead`, those and projects whose containers have all stopped
+    (`sandbox_is_dead`). Returns the projects removed."""
     from collections import defaultdict
 
     from .docker_engine import sandbox_is_dead
@@ -532,7 +590,9 @@ def remove_projects(project: str | None = None, only_dead: bool = False) -> list
         projects[container["Labels"][LABEL]].append(container)
     removed = []
     for name, containers in projects.items():
-        if only_dead and not sandbox_is_dead([c["State"] for c in containers]):
+        orphaned = owner_is_gone((containers[0]["Labels"] or {}).get(OWNER_LABEL, ""))
+        if (only_orphaned and not orphaned) or (
+                only_dead and not (orphaned or sandbox_is_dead([c["State"] for c in containers]))):
             continue
         try:
             networks = {n["Name"] for n in api.networks(filters={"label": f"{LABEL}={name}"})}

@@ -26,6 +26,7 @@ from inspect_ai import task_with
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import get_model
 
+from evals.docker_sdk import remove_projects
 from evals.fixtures import FixtureError, load_fixture
 from evals.images import ImageBuildError
 from evals.task import family_task
@@ -531,9 +532,11 @@ def test_ctrl_c_during_demo_and_validate_leaves_no_report_and_says_how_to_go_on(
     assert run.returncode == 130, output[-3000:]
     assert f"no report was printed; to validate the rest: evals validate --tasks-dir {DATA} toy" in output, output[-3000:]
     assert "fixtures discriminate" not in output
-    # Not checked here yet: that the interrupted gradings' containers are removed. On 2026-12-05
-    # one or more `evals-sdk-grade-*` containers were left after this SIGINT (asyncio's cancel on
-    # Ctrl-C abandons the container-creating thread, see grading_env.fresh_environment): open.
+    # A grading container may outlive the interrupted process (asyncio's cancel on Ctrl-C can
+    # abandon the thread creating it). It names that process as its owner, so the next run's
+    # first sandbox removes it (`docker_sdk._sweep_orphans`), as this does:
+    remove_projects(only_orphaned=True)
+    assert not seen & set(our_containers("evals-sdk-grade-calc-total")), "an interrupted grading's container was left"
 
 
 def _dockerd_pids() -> list[int]:

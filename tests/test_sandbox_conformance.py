@@ -161,9 +161,47 @@ async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
     assert remove_projects(project) == []
 
 
+def test_a_sandbox_is_orphaned_only_when_its_maker_has_ended_on_this_host() -> None:
+    """The owner label names one process (pid and start time, so a reused pid is not it): ours
+    is alive, an exited child's is gone, another boot's is gone, another host's and a label
+    that is not ours are never judged."""
+    import os
+    import subprocess
+
+    from evals.docker_sdk import owner_is_gone, owner_token
+
+    ours = owner_token()
+    assert not owner_is_gone(ours)
+    child = subprocess.Popen(["sleep", "30"])
+    theirs = owner_token(child.pid)
+    assert not owner_is_gone(theirs)
+    child.kill()
+    child.wait()
+    assert owner_is_gone(theirs)
+    host, boot, pid, ticks = ours.split("/")
+    assert owner_is_gone("/".join((host, boot, pid, str(int(ticks) + 1))))  # the pid, reused
+    assert owner_is_gone("/".join((host, "another-boot", pid, ticks)))
+    assert not owner_is_gone("/".join(("another-host", "another-boot", str(os.getpid() + 10**6), ticks)))
+    assert not any(map(owner_is_gone, ("", "garbage", f"{host}/{boot}/not-a-pid/1")))
+
+
+def _sandbox_of_a_process_that_ended(project: str, config) -> None:
+    """A sandbox made (created and started, its container running) by another process that
+    then exits without removing it, as a run killed mid-sample does."""
+    import subprocess
+    import sys
+
+    made = ("import os, sys; from inspect_ai.util import ComposeConfig; from evals.docker_sdk import create_sandbox; "
+            "create_sandbox(sys.argv[1], ComposeConfig.model_validate_json(sys.argv[2])); os._exit(0)")  # fmt: skip
+    subprocess.run([sys.executable, "-c", made, project, config.model_dump_json(by_alias=True, exclude_none=True)],
+                   cwd=ROOT, check=True, timeout=120)  # fmt: skip
+    assert [c["State"] for c in engine().containers(all=True, filters={"label": f"evals.sandbox={project}"})] == ["running"]
+
+
 async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
     """The matrix's reaper (`reap_dead_sandboxes`) also finds docker-sdk sandboxes: one whose
-    containers have all exited (its run was killed) is removed, a running one is left alone."""
+    containers have all exited (its run was killed), or whose maker has ended without removing
+    it (even running), is removed; a running one of a live process is left alone."""
     from evals.docker_engine import reap_dead_sandboxes
     from evals.docker_sdk import DockerSdkSandboxEnvironment as Sdk
 
@@ -171,7 +209,7 @@ async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
     dead = await Sdk.sample_init("conformance-reap", config, {})
     live = await Sdk.sample_init("conformance-reap", config, {})
     dead_project, live_project = dead["default"].project, live["default"].project  # type: ignore[attr-defined]
-    half, setting_up = f"{dead_project}-half", f"{dead_project}-setup"
+    half, setting_up, orphan = f"{dead_project}-half", f"{dead_project}-setup", f"{dead_project}-orphan"
     [(_, spec)], _ = container_specs(config)
     try:
         # the engine died between create and start: one container exited, one never started
@@ -183,14 +221,15 @@ async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
         engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": setting_up}),
                                               name=f"{setting_up}-default")  # fmt: skip
         engine().stop(dead["default"].container_id, timeout=0)  # type: ignore[attr-defined]
+        _sandbox_of_a_process_that_ended(orphan, config)
         reaped = reap_dead_sandboxes()
-        assert dead_project in reaped and half in reaped
+        assert dead_project in reaped and half in reaped and orphan in reaped
         assert live_project not in reaped and setting_up not in reaped
-        for project in (dead_project, half):
+        for project in (dead_project, half, orphan):
             assert engine().containers(all=True, filters={"label": f"evals.sandbox={project}"}) == []
         assert (await live["default"].exec(["true"])).success
     finally:  # whatever the assertions found, nothing of this test is left on the engine
-        for project in (half, setting_up):
+        for project in (half, setting_up, orphan):
             remove_projects(project)
         await Sdk.sample_cleanup("conformance-reap", config, live, interrupted=False)
         await Sdk.sample_cleanup("conformance-reap", config, dead, interrupted=False)
