@@ -106,20 +106,29 @@ def _start_ticks(pid: int) -> str:
     return stat.rsplit(")", 1)[-1].split()[19] if stat else ""
 
 
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return ""
+
+
 def owner_token(pid: int | None = None) -> str:
-    """`host/boot id/pid/start ticks` of this process (or `pid`)."""
+    """`host/boot id/pid namespace/pid/start ticks` of this process (or of `pid`)."""
     pid = os.getpid() if pid is None else pid
-    return "/".join((socket.gethostname(), _read("/proc/sys/kernel/random/boot_id"), str(pid), _start_ticks(pid)))
+    return "/".join((socket.gethostname(), _read("/proc/sys/kernel/random/boot_id"), _pid_namespace(),
+                     str(pid), _start_ticks(pid)))  # fmt: skip
 
 
 def owner_is_gone(token: str) -> bool:
-    """Whether the process a sandbox's owner label names has ended: it ran on this host and
-    either the host has rebooted since or no process has that pid and start time now. A sandbox
-    made on another host sharing the engine, or without the label, is never judged gone."""
+    """Whether the process a sandbox's owner label names has ended: it ran on this host, in
+    this process namespace, and either the host has rebooted since or no process has that pid
+    and start time now. A sandbox made elsewhere (another host or container sharing the engine),
+    or without the label, is never judged gone."""
     parts = token.split("/")
-    if len(parts) != 4 or parts[0] != socket.gethostname() or not parts[2].isdigit():
+    if len(parts) != 5 or parts[0] != socket.gethostname() or parts[2] != _pid_namespace() or not parts[3].isdigit():
         return False
-    host, boot, pid, ticks = parts
+    _, boot, _, pid, ticks = parts
     if boot != _read("/proc/sys/kernel/random/boot_id"):
         return True
     return _start_ticks(int(pid)) != ticks

@@ -163,8 +163,8 @@ async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
 
 def test_a_sandbox_is_orphaned_only_when_its_maker_has_ended_on_this_host() -> None:
     """The owner label names one process (pid and start time, so a reused pid is not it): ours
-    is alive, an exited child's is gone, another boot's is gone, another host's and a label
-    that is not ours are never judged."""
+    is alive, an exited child's is gone, another boot's is gone; another host's, another pid
+    namespace's and a label that is not ours are never judged."""
     import os
     import subprocess
 
@@ -178,11 +178,14 @@ def test_a_sandbox_is_orphaned_only_when_its_maker_has_ended_on_this_host() -> N
     child.kill()
     child.wait()
     assert owner_is_gone(theirs)
-    host, boot, pid, ticks = ours.split("/")
-    assert owner_is_gone("/".join((host, boot, pid, str(int(ticks) + 1))))  # the pid, reused
-    assert owner_is_gone("/".join((host, "another-boot", pid, ticks)))
-    assert not owner_is_gone("/".join(("another-host", "another-boot", str(os.getpid() + 10**6), ticks)))
-    assert not any(map(owner_is_gone, ("", "garbage", f"{host}/{boot}/not-a-pid/1")))
+    host, boot, space, pid, ticks = ours.split("/")
+    assert owner_is_gone("/".join((host, boot, space, pid, str(int(ticks) + 1))))  # the pid, reused
+    assert owner_is_gone("/".join((host, "another-boot", space, pid, ticks)))
+    gone = str(os.getpid() + 10**6)
+    assert owner_is_gone("/".join((host, boot, space, gone, ticks)))
+    assert not owner_is_gone("/".join(("another-host", boot, space, gone, ticks)))
+    assert not owner_is_gone("/".join((host, boot, "pid:[1]", gone, ticks)))  # another container's
+    assert not any(map(owner_is_gone, ("", "garbage", f"{host}/{boot}/{space}/not-a-pid/1")))
 
 
 def _sandbox_of_a_process_that_ended(project: str, config) -> None:
