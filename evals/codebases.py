@@ -74,6 +74,15 @@ def codebases_dir(tasks_dir: Path) -> Path:
     return tasks_dir.parent / "codebases"
 
 
+def _command(value: object, meta_path: Path, key: str, example: str) -> str | None:
+    """An optional shell command of codebase.yaml, stripped (None when absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise CodebaseError(meta_path, f"'{key}' must be a shell command, e.g. {example}")
+    return value.strip()
+
+
 def _names(value: object, where: Path, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -103,20 +112,16 @@ def load_codebase(root: Path, name: str) -> Codebase:
     for service in services:
         if not (SERVICES_DIR / f"{service}.yaml").is_file():
             raise CodebaseError(meta_path, f"service '{service}' has no sandboxes/services/{service}.yaml")
-    visible = meta.get("visible_tests")
-    if visible is not None and (not isinstance(visible, str) or not visible.strip()):
-        raise CodebaseError(meta_path, "'visible_tests' must be a shell command, e.g. python -m pytest -q")
+    visible = _command(meta.get("visible_tests"), meta_path, "visible_tests", "python -m pytest -q")
     measures = _names(meta.get("measures"), meta_path, "measures")
-    warm = meta.get("warm")
-    if warm is not None and (not isinstance(warm, str) or not warm.strip()):
-        raise CodebaseError(meta_path, "'warm' must be a shell command, e.g. npm run build")
+    warm = _command(meta.get("warm"), meta_path, "warm", "npm run build")
     from .claims import unknown_areas_problem  # local: claims is about personas
 
     if problem := unknown_areas_problem(measures):
         raise CodebaseError(meta_path, problem)
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
                     _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
-                    visible.strip() if visible else None, measures, warm.strip() if warm else None)  # fmt: skip
+                    visible, measures, warm)  # fmt: skip
 
 
 @lru_cache(maxsize=64)

@@ -191,3 +191,15 @@ def test_a_codebase_can_say_what_every_fixture_on_it_measures(tmp_path):
     load_codebase.cache_clear()
     with pytest.raises(FixtureError, match=r"codebase\.yaml.*measures: unknown area\(s\) 'COBOL'"):
         load_fixture(path)
+
+
+@pytest.mark.parametrize("key", ["visible_tests", "warm"])
+@pytest.mark.parametrize("value", ['""', "[npm, test]", "42"])
+def test_a_codebase_command_that_is_not_a_shell_command_is_one_clear_error(tmp_path, key, value):
+    path = copy_data(tmp_path)
+    codebase_yaml = tmp_path / "codebases" / "tally" / "codebase.yaml"
+    lines = [line for line in codebase_yaml.read_text().splitlines() if not line.startswith(f"{key}:")]
+    codebase_yaml.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n")
+    load_codebase.cache_clear()
+    with pytest.raises(FixtureError, match=rf"codebase\.yaml.*'{key}' must be a shell command, e\.g\. "):
+        load_fixture(path)
