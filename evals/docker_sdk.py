@@ -46,8 +46,9 @@ LABEL = "evals.sandbox"
 """Label on every container and network of this provider: the sample's project name."""
 PROJECT_PREFIX = "evals-sdk-"
 OWNER_LABEL = f"{LABEL}.owner"
-"""Label naming the process that made a sandbox (`owner_token`): once it is gone, nobody will
-remove the sandbox, whatever state its containers are in (`owner_is_gone`)."""
+"""Label naming the process that made a sandbox (`owner_token`): once it has ended, nobody will
+remove the sandbox, whatever state its containers are in (`owner_alive`); while it runs, only it
+removes the sandbox."""
 
 _SERVICE_KEYS = {
     "image", "command", "working_dir", "environment", "networks", "network_mode", "init",
@@ -120,18 +121,18 @@ def owner_token(pid: int | None = None) -> str:
                      str(pid), _start_ticks(pid)))  # fmt: skip
 
 
-def owner_is_gone(token: str) -> bool:
-    """Whether the process a sandbox's owner label names has ended: it ran on this host, in
-    this process namespace, and either the host has rebooted since or no process has that pid
-    and start time now. A sandbox made elsewhere (another host or container sharing the engine),
-    or without the label, is never judged gone."""
+def owner_alive(token: str) -> bool | None:
+    """Whether the process a sandbox's owner label names still runs; None when this process
+    cannot tell (a sandbox made on another host or in another container sharing the engine, or
+    without the label). Gone: the host has rebooted since, or no process has that pid and start
+    time now (a reused pid has another start time)."""
     parts = token.split("/")
     if len(parts) != 5 or parts[0] != socket.gethostname() or parts[2] != _pid_namespace() or not parts[3].isdigit():
-        return False
+        return None
     _, boot, _, pid, ticks = parts
     if boot != _read("/proc/sys/kernel/random/boot_id"):
-        return True
-    return _start_ticks(int(pid)) != ticks
+        return False
+    return _start_ticks(int(pid)) == ticks
 
 
 # ------------------------------------------------------------------------------ compose -> API
@@ -582,10 +583,12 @@ def _compose(config: SandboxEnvironmentConfigType | None) -> ComposeConfig:
 
 def remove_projects(project: str | None = None, only_dead: bool = False, only_orphaned: bool = False) -> list[str]:
     """Remove this provider's containers and networks (one project, or all of them). With
-    `only_orphaned`, only projects whose maker has ended (`owner_is_gone`: e.g. a sample caught
-    by Ctrl-C or an engine restart between create and cleanup, its containers left `created` or
-    running); with `only_dead`, those and projects whose containers have all stopped
-    (`sandbox_is_dead`). Returns the projects removed."""
+    `only_orphaned`, only projects whose maker has ended (`owner_alive` is False: e.g. a sample
+    caught by Ctrl-C or an engine restart between create and cleanup, its containers left
+    `created` or running). With `only_dead`, those, and projects of an unknown maker whose
+    containers have all stopped (`sandbox_is_dead`); a live maker's project is never removed
+    (its sample may have stopped its own container, and the grader still reads from it).
+    Returns the projects removed."""
     from collections import defaultdict
 
     from .docker_engine import sandbox_is_dead
@@ -599,9 +602,9 @@ def remove_projects(project: str | None = None, only_dead: bool = False, only_or
         projects[container["Labels"][LABEL]].append(container)
     removed = []
     for name, containers in projects.items():
-        orphaned = owner_is_gone((containers[0]["Labels"] or {}).get(OWNER_LABEL, ""))
-        if (only_orphaned and not orphaned) or (
-                only_dead and not (orphaned or sandbox_is_dead([c["State"] for c in containers]))):
+        alive = owner_alive((containers[0]["Labels"] or {}).get(OWNER_LABEL, ""))
+        if (only_orphaned and alive is not False) or (only_dead and not (
+                alive is False or (alive is None and sandbox_is_dead([c["State"] for c in containers])))):
             continue
         try:
             networks = {n["Name"] for n in api.networks(filters={"label": f"{LABEL}={name}"})}

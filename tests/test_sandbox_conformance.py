@@ -163,34 +163,34 @@ async def test_services_answer_egress_is_closed_and_nothing_is_left() -> None:
 
 def test_a_sandbox_is_orphaned_only_when_its_maker_has_ended_on_this_host() -> None:
     """The owner label names one process (pid and start time, so a reused pid is not it): ours
-    is alive, an exited child's is gone, another boot's is gone; another host's, another pid
-    namespace's and a label that is not ours are never judged."""
+    runs, an exited child's and another boot's have ended; of another host's, another pid
+    namespace's or a label that is not ours, nothing can be told."""
     import os
     import subprocess
 
-    from evals.docker_sdk import owner_is_gone, owner_token
+    from evals.docker_sdk import owner_alive, owner_token
 
     ours = owner_token()
-    assert not owner_is_gone(ours)
+    assert owner_alive(ours) is True
     child = subprocess.Popen(["sleep", "30"])
     theirs = owner_token(child.pid)
-    assert not owner_is_gone(theirs)
+    assert owner_alive(theirs) is True
     child.kill()
     child.wait()
-    assert owner_is_gone(theirs)
+    assert owner_alive(theirs) is False
     host, boot, space, pid, ticks = ours.split("/")
-    assert owner_is_gone("/".join((host, boot, space, pid, str(int(ticks) + 1))))  # the pid, reused
-    assert owner_is_gone("/".join((host, "another-boot", space, pid, ticks)))
+    assert owner_alive("/".join((host, boot, space, pid, str(int(ticks) + 1)))) is False  # the pid, reused
+    assert owner_alive("/".join((host, "another-boot", space, pid, ticks))) is False
     gone = str(os.getpid() + 10**6)
-    assert owner_is_gone("/".join((host, boot, space, gone, ticks)))
-    assert not owner_is_gone("/".join(("another-host", boot, space, gone, ticks)))
-    assert not owner_is_gone("/".join((host, boot, "pid:[1]", gone, ticks)))  # another container's
-    assert not any(map(owner_is_gone, ("", "garbage", f"{host}/{boot}/{space}/not-a-pid/1")))
+    assert owner_alive("/".join((host, boot, space, gone, ticks))) is False
+    assert owner_alive("/".join(("another-host", boot, space, gone, ticks))) is None
+    assert owner_alive("/".join((host, boot, "pid:[1]", gone, ticks))) is None  # another container's
+    assert {owner_alive(t) for t in ("", "garbage", f"{host}/{boot}/{space}/not-a-pid/1")} == {None}
 
 
-def _sandbox_of_a_process_that_ended(project: str, config) -> None:
-    """A sandbox made (created and started, its container running) by another process that
-    then exits without removing it, as a run killed mid-sample does."""
+def _sandbox_of_a_process_that_ended(project: str, config, stopped: bool = False) -> None:
+    """A sandbox made (created and started, its container running, or `stopped`) by another
+    process that then exits without removing it, as a run killed mid-sample does."""
     import subprocess
     import sys
 
@@ -198,41 +198,49 @@ def _sandbox_of_a_process_that_ended(project: str, config) -> None:
             "create_sandbox(sys.argv[1], ComposeConfig.model_validate_json(sys.argv[2])); os._exit(0)")  # fmt: skip
     subprocess.run([sys.executable, "-c", made, project, config.model_dump_json(by_alias=True, exclude_none=True)],
                    cwd=ROOT, check=True, timeout=120)  # fmt: skip
-    assert [c["State"] for c in engine().containers(all=True, filters={"label": f"evals.sandbox={project}"})] == ["running"]
+    [container] = engine().containers(all=True, filters={"label": f"evals.sandbox={project}"})
+    assert container["State"] == "running"
+    if stopped:
+        engine().stop(container["Id"], timeout=0)
 
 
 async def test_a_dead_sandbox_is_reaped_and_a_live_one_kept() -> None:
     """The matrix's reaper (`reap_dead_sandboxes`) also finds docker-sdk sandboxes: one whose
-    containers have all exited (its run was killed), or whose maker has ended without removing
-    it (even running), is removed; a running one of a live process is left alone."""
+    maker has ended without removing it is removed, running or stopped; one of a live process
+    is left to it, running or stopped (its agent may have stopped its own container, which the
+    grader still reads); of an unknown maker, one whose containers have all exited is removed."""
     from evals.docker_engine import reap_dead_sandboxes
     from evals.docker_sdk import DockerSdkSandboxEnvironment as Sdk
 
     config = compose_config(ensure_stack_image("python-web")[0], "/repo")
-    dead = await Sdk.sample_init("conformance-reap", config, {})
+    stopped = await Sdk.sample_init("conformance-reap", config, {})
     live = await Sdk.sample_init("conformance-reap", config, {})
-    dead_project, live_project = dead["default"].project, live["default"].project  # type: ignore[attr-defined]
-    half, setting_up, orphan = f"{dead_project}-half", f"{dead_project}-setup", f"{dead_project}-orphan"
+    stopped_project, live_project = stopped["default"].project, live["default"].project  # type: ignore[attr-defined]
+    half, setting_up = f"{live_project}-half", f"{live_project}-setup"
+    dead, orphan = f"{live_project}-dead", f"{live_project}-orphan"
     [(_, spec)], _ = container_specs(config)
     try:
-        # the engine died between create and start: one container exited, one never started
+        # made without an owner label: the engine died between create and start, one container
+        # exited and one never started (dead); a sample being set up, created, not started (live)
         made = [engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": half}),
                                                       name=f"{half}-{n}")["Id"] for n in ("default", "grader")]  # fmt: skip
         engine().start(made[0])
         engine().stop(made[0], timeout=0)
-        # a sample being set up (created, not yet started) is live
         engine().create_container_from_config(create_body(spec, None, {"evals.sandbox": setting_up}),
                                               name=f"{setting_up}-default")  # fmt: skip
-        engine().stop(dead["default"].container_id, timeout=0)  # type: ignore[attr-defined]
+        engine().stop(stopped["default"].container_id, timeout=0)  # type: ignore[attr-defined]
+        _sandbox_of_a_process_that_ended(dead, config, stopped=True)
         _sandbox_of_a_process_that_ended(orphan, config)
         reaped = reap_dead_sandboxes()
-        assert dead_project in reaped and half in reaped and orphan in reaped
-        assert live_project not in reaped and setting_up not in reaped
-        for project in (dead_project, half, orphan):
-            assert engine().containers(all=True, filters={"label": f"evals.sandbox={project}"}) == []
+        # (another run's reaper, e.g. a concurrent test run's, may have removed them first)
+        assert not {live_project, stopped_project, setting_up} & set(reaped)
+        for project in (half, dead, orphan):
+            assert engine().containers(all=True, filters={"label": f"evals.sandbox={project}"}) == [], project
+        for project in (live_project, stopped_project, setting_up):
+            assert engine().containers(all=True, filters={"label": f"evals.sandbox={project}"}), project
         assert (await live["default"].exec(["true"])).success
     finally:  # whatever the assertions found, nothing of this test is left on the engine
-        for project in (half, setting_up, orphan):
+        for project in (half, setting_up, dead, orphan):
             remove_projects(project)
         await Sdk.sample_cleanup("conformance-reap", config, live, interrupted=False)
-        await Sdk.sample_cleanup("conformance-reap", config, dead, interrupted=False)
+        await Sdk.sample_cleanup("conformance-reap", config, stopped, interrupted=False)
