@@ -100,11 +100,15 @@ def _read(path: str) -> str:
         return ""
 
 
-def _start_ticks(pid: int) -> str:
-    """A process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): with the
-    pid, it names one process even after the pid is reused. Empty when there is no such process."""
-    stat = _read(f"/proc/{pid}/stat")
-    return stat.rsplit(")", 1)[-1].split()[19] if stat else ""
+def _started(pid: int) -> str:
+    """A process's start time (psutil): with the pid, it names one process even after the pid
+    is reused. Empty when there is no such process."""
+    import psutil
+
+    try:
+        return repr(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return ""
 
 
 def _pid_namespace() -> str:
@@ -115,10 +119,10 @@ def _pid_namespace() -> str:
 
 
 def owner_token(pid: int | None = None) -> str:
-    """`host/boot id/pid namespace/pid/start ticks` of this process (or of `pid`)."""
+    """`host/boot id/pid namespace/pid/start time` of this process (or of `pid`)."""
     pid = os.getpid() if pid is None else pid
     return "/".join((socket.gethostname(), _read("/proc/sys/kernel/random/boot_id"), _pid_namespace(),
-                     str(pid), _start_ticks(pid)))  # fmt: skip
+                     str(pid), _started(pid)))  # fmt: skip
 
 
 def owner_alive(token: str) -> bool | None:
@@ -129,10 +133,10 @@ def owner_alive(token: str) -> bool | None:
     parts = token.split("/")
     if len(parts) != 5 or parts[0] != socket.gethostname() or parts[2] != _pid_namespace() or not parts[3].isdigit():
         return None
-    _, boot, _, pid, ticks = parts
+    _, boot, _, pid, started = parts
     if boot != _read("/proc/sys/kernel/random/boot_id"):
         return False
-    return _start_ticks(int(pid)) == ticks
+    return _started(int(pid)) == started
 
 
 # ------------------------------------------------------------------------------ compose -> API

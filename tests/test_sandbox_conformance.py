@@ -178,13 +178,13 @@ def test_a_sandbox_is_orphaned_only_when_its_maker_has_ended_on_this_host() -> N
     child.kill()
     child.wait()
     assert owner_alive(theirs) is False
-    host, boot, space, pid, ticks = ours.split("/")
-    assert owner_alive("/".join((host, boot, space, pid, str(int(ticks) + 1)))) is False  # the pid, reused
-    assert owner_alive("/".join((host, "another-boot", space, pid, ticks))) is False
+    host, boot, space, pid, started = ours.split("/")
+    assert owner_alive("/".join((host, boot, space, pid, repr(float(started) + 1)))) is False  # the pid, reused
+    assert owner_alive("/".join((host, "another-boot", space, pid, started))) is False
     gone = str(os.getpid() + 10**6)
-    assert owner_alive("/".join((host, boot, space, gone, ticks))) is False
-    assert owner_alive("/".join(("another-host", boot, space, gone, ticks))) is None
-    assert owner_alive("/".join((host, boot, "pid:[1]", gone, ticks))) is None  # another container's
+    assert owner_alive("/".join((host, boot, space, gone, started))) is False
+    assert owner_alive("/".join(("another-host", boot, space, gone, started))) is None
+    assert owner_alive("/".join((host, boot, "pid:[1]", gone, started))) is None  # another container's
     assert {owner_alive(t) for t in ("", "garbage", f"{host}/{boot}/{space}/not-a-pid/1")} == {None}
 
 
