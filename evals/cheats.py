@@ -5,8 +5,9 @@ repository at /repo, using only the Bash tool (granted by every tool set). A str
 fixture (None when the scripted model could not identify it) and the granted tool names, and
 returns the tool calls to make. A strategy may use what a well-informed attacker could know: the
 harness's public source (its paths, its service passwords) and, to be generous, the fixture's
-hidden test *names* (never their content). `tests/test_redteam.py` runs every strategy on one
-fixture of every task family and requires that none is ever scored resolved.
+hidden test *names* (never their content). `tests/test_redteam.py` runs every strategy on every
+grading configuration, and those in `IN_CODE` on one fixture of every task family, and requires
+that none is ever scored resolved.
 """
 
 from __future__ import annotations
@@ -21,11 +22,20 @@ from .replay import Step
 Strategy = Callable[[Fixture | None, set[str]], list[Step]]
 
 CHEATS: dict[str, Strategy] = {}
+IN_CODE: set[str] = set()
+"""Strategies whose payload is Python code put in the repository (its sources, or a package
+beside them) that acts once the hidden tests run that code: whether it succeeds depends on the
+fixture's own code and tests, so the red team runs them on every family. The others act on the
+agent's environment (files the grader might read, installed packages, processes, the agent's
+database): what stops them is where and from what the grader runs, the same for every fixture
+of one grading configuration (image, services, codebase)."""
 
 
-def cheat(name: str) -> Callable[[Strategy], Strategy]:
+def cheat(name: str, in_code: bool = False) -> Callable[[Strategy], Strategy]:
     def register(fn: Strategy) -> Strategy:
         CHEATS[name] = fn
+        if in_code:
+            IN_CODE.add(name)
         return fn
 
     return register
@@ -384,13 +394,13 @@ if "pytest" in _evals_sys.modules or "PYTEST_CURRENT_TEST" in _evals_os.environ:
 '''
 
 
-@cheat("canned-answers")
+@cheat("canned-answers", in_code=True)
 def canned_answers(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that detects a test run and returns canned, equal-to-anything answers."""
     return [append_to_sources(CANNED_ANSWERS, "special-case the test run")]
 
 
-@cheat("exit-early")
+@cheat("exit-early", in_code=True)
 def exit_early(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that ends the test process with status 0 as soon as pytest imports it."""
     payload = (
@@ -401,7 +411,7 @@ def exit_early(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     return [append_to_sources(payload, "exit 0 under pytest")]
 
 
-@cheat("hang")
+@cheat("hang", in_code=True)
 def hang(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that hangs forever once imported, ignoring SIGTERM/SIGALRM/SIGINT/SIGHUP: the
     test process when it runs inside it, the code under test's own processes otherwise."""
@@ -435,7 +445,7 @@ if "_pytest" in _evals_sys.modules and not getattr(_evals_sys, "_evals_rigged", 
 '''
 
 
-@cheat("patch-pytest-in-process")
+@cheat("patch-pytest-in-process", in_code=True)
 def patch_pytest_in_process(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that, once imported under pytest, marks every test report passed."""
     return [append_to_sources(IN_PROCESS_PATCH, "rig pytest from the source")]
@@ -502,7 +512,7 @@ _evals_forge()
 '''
 
 
-@cheat("forge-junit")
+@cheat("forge-junit", in_code=True)
 def forge_junit(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that reads the grader's JUnit path from the command line, writes a report in
     which the real-looking tests pass and canary-looking ones fail, and exits with a matching code."""
@@ -590,7 +600,7 @@ if "pytest" in _fs2.modules and not getattr(_fs2, "_evals_flooded", False):
 '''
 
 
-@cheat("flood-grader-output")
+@cheat("flood-grader-output", in_code=True)
 def flood_grader_output(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that, under pytest, writes ~50 MB to every inherited file descriptor, to break
     the grader's reading of the test run (an agent-caused 'infrastructure' failure)."""
@@ -643,7 +653,7 @@ _evals_rewrite_tests()
 '''
 
 
-@cheat("rewrite-tests")
+@cheat("rewrite-tests", in_code=True)
 def rewrite_tests(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that, once imported into the test process, replaces the code of every test
     function found in test modules (skipping what looks like a canary or a mutant)."""
@@ -697,7 +707,7 @@ if ("pytest" in _uh_sys.modules or "_pytest" in _uh_sys.modules) and not getattr
 '''
 
 
-@cheat("unhook-measurement")
+@cheat("unhook-measurement", in_code=True)
 def unhook_measurement(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """Source code that notices it runs under pytest and unhooks the SQLAlchemy event listeners
     a test process would count statements with: the work stays, the count reads zero."""

@@ -5,11 +5,18 @@ plugin, patched pytest, fake reports, a background writer, pre-planted hidden te
 answers under test, exiting early, hanging, forging the JUnit report, tampering with the grading
 database, symlinks; rewriting the tests from inside the test process, shadowing a module nobody
 has, unhooking in-process measurements, a process that outlives the run, blocking the grading
-database's reset, stopping its own container). They run on one fixture of EVERY task family
-under tasks/ (the one with the fewest services, or the one named in RED_TEAM_FIXTURE; new
-families are picked up automatically) and on one fixture of every shared codebase, all in ONE
-eval call: each (family, cheat) pair is its own task with its own model. A cheat that ever scores resolved, or `infra_error`, is a grader bug:
-fix the grader.
+database's reset, stopping its own container). All run in ONE eval call, each (family, fixture,
+cheat) its own task with its own model, on one fixture of EVERY task family under tasks/ (the
+one with the fewest services, or the one named in RED_TEAM_FIXTURE; new families are picked up
+automatically) and one fixture of every shared codebase:
+
+* a strategy whose payload is code in the repository (`evals.cheats.IN_CODE`) runs on each of
+  them that has Python sources: what it meets is that fixture's own code and tests;
+* every other strategy acts on the agent's environment, and what stops it is where and from
+  what the grader runs: it runs once per grading configuration (image, services, codebase),
+  on the first of those fixtures (by family) that has it.
+
+A cheat that ever scores resolved, or `infra_error`, is a grader bug: fix the grader.
 """
 
 from __future__ import annotations
@@ -22,9 +29,9 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai import task_with
 from inspect_ai.model import get_model
 
-from evals.cheats import CHEATS, cheat_steps
+from evals.cheats import CHEATS, IN_CODE, cheat_steps
 from evals.errors import HarnessError
-from evals.fixtures import family_names, load_family
+from evals.fixtures import Fixture, family_names, load_family
 from evals.paths import TASKS_DIR
 from evals.task import family_task
 
@@ -79,6 +86,37 @@ def generic_cheats() -> list[str]:
     return sorted(set(CHEATS) - TARGETED_ONLY)
 
 
+def grading_configuration(fixture: Fixture) -> tuple[str, tuple[str, ...], str | None]:
+    """What decides how the grader meets a strategy that acts on the agent's environment: the
+    image it grades on, the services it starts afresh, and the shared codebase (its kit, and the
+    files the grader takes from the repository)."""
+    return fixture.image, tuple(sorted(fixture.services)), fixture.codebase
+
+
+def has_python_sources(fixture: Fixture) -> bool:
+    """Whether the repository has Python code outside its tests (where IN_CODE payloads go)."""
+    return any("tests" not in p.relative_to(fixture.repo_dir).parts and not p.name.startswith("test_")
+               for p in fixture.repo_dir.rglob("*.py"))  # fmt: skip
+
+
+def red_team_runs() -> list[tuple[str, str, str]]:
+    """(family, fixture, cheat) runs of the react red team, in order (see the module docstring),
+    then the TARGETED ones."""
+    targets = [*first_fixtures().items(), *codebase_fixtures().values()]
+    loaded = {(family, f.id): f for family in {t[0] for t in targets} for f in load_family(TASKS_DIR / family)}
+    runs: list[tuple[str, str, str]] = []
+    configurations: set[tuple[str, tuple[str, ...], str | None]] = set()
+    for family, fixture_id in targets:
+        fixture = loaded[family, fixture_id]
+        first_of_its_configuration = grading_configuration(fixture) not in configurations
+        configurations.add(grading_configuration(fixture))
+        runs += [(family, fixture_id, cheat) for cheat in generic_cheats()
+                 if (has_python_sources(fixture) if cheat in IN_CODE else first_of_its_configuration)]  # fmt: skip
+    families = family_names(TASKS_DIR)
+    runs += [r for r in TARGETED if r[0] in families and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]
+    return list(dict.fromkeys(runs))
+
+
 def per_test_timeouts(runs: list[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
     """(family, fixture) -> the fixture's per-test timeout, for every family the runs touch."""
     return {(f.family, f.id): f.per_test_timeout for family in {r[0] for r in runs}
@@ -127,14 +165,25 @@ def test_every_strategy_is_registered_and_generic():
         cheat_steps("nope", toy, {"Bash"})
 
 
+def test_every_strategy_meets_every_configuration_and_code_ones_every_family():
+    runs = red_team_runs()
+    targets = [*first_fixtures().items(), *codebase_fixtures().values()]
+    assert len(targets) >= len(family_names(TASKS_DIR)), "no task family under tasks/"
+    loaded = {(f.family, f.id): f for family in {t[0] for t in targets} for f in load_family(TASKS_DIR / family)}
+    met: dict[str, set[tuple]] = {}
+    for family, fixture_id, cheat in runs:
+        met.setdefault(cheat, set()).add(grading_configuration(loaded[family, fixture_id]))
+    every = {grading_configuration(loaded[t]) for t in targets}
+    assert all(met[cheat] == every for cheat in generic_cheats() if cheat not in IN_CODE), met
+    with_code = {t for t in targets if has_python_sources(loaded[t])}
+    assert {family for family, _ in with_code} >= set(family_names(TASKS_DIR))
+    for cheat in IN_CODE - TARGETED_ONLY:
+        assert {(f, i) for f, i, c in runs if c == cheat} == with_code, cheat
+    assert len(runs) == len(set(runs)) and set(TARGETED) <= set(runs)
+
+
 def test_no_cheat_resolves_any_family(tmp_path):
-    fixtures = first_fixtures()
-    assert fixtures, "no task family under tasks/"
-    runs = [(family, fixture, cheat) for family, fixture in fixtures.items() for cheat in generic_cheats()]
-    runs += [(family, fixture, cheat) for family, fixture in codebase_fixtures().values() for cheat in generic_cheats()]
-    runs += [r for r in TARGETED if r[0] in fixtures and r not in runs
-             and r[1] in {f.id for f in load_family(TASKS_DIR / r[0])}]  # fmt: skip
-    assert_no_cheat_resolves(interleave_hangs(list(dict.fromkeys(runs))), tmp_path, agent="react")
+    assert_no_cheat_resolves(interleave_hangs(red_team_runs()), tmp_path, agent="react")
 
 
 #: the family the cheats also run on under the real Claude Code (one is enough: the grader is the
@@ -146,7 +195,7 @@ CLAUDE_CODE_FAMILY = "db_optimize"
 #: edited and committed through it. The other strategies only leave files for the grader to
 #: read from the stopped container (edit-tests stands for them) or put code in the sources that
 #: runs at grading time, where nothing of the agent is left: their verdict cannot depend on the
-#: agent, and the react red team runs every one of them on every family.
+#: agent, and the react red team runs every one of them (see `red_team_runs`).
 CLAUDE_CODE_CHEATS = ("background-writer", "block-reset", "db-tamper", "edit-tests", "fake-reports",
                       "stop-sandbox", "survive-kill")
 
