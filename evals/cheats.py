@@ -665,7 +665,7 @@ def rewrite_tests(fixture: Fixture | None, tools: set[str]) -> list[Step]:
 SHADOWED = ("org",)
 
 
-@cheat("shadow-module")
+@cheat("shadow-module", in_code=True)
 def shadow_module(fixture: Fixture | None, tools: set[str]) -> list[Step]:
     """A top-level package named like a module nobody has (`org`, which `copy` looks up), that
     rewrites the tests while pytest collects them."""
