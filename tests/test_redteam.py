@@ -73,7 +73,7 @@ def codebase_fixtures() -> dict[str, tuple[str, str]]:
     """One fixture per shared codebase (codebases/<name>/) that fixtures use: the one with the
     shortest per-test timeout (a `hang` idles that long), then by family and id. The grader
     differs there (another stack, the codebase's kit beside gradekit, a starting repository made
-    from a break), so each codebase gets every strategy too."""
+    from a break), so each codebase is a target too (`red_team_runs` says which strategies run there)."""
     chosen: dict[str, tuple[int, str, str]] = {}
     for family in family_names(TASKS_DIR):
         for f in load_family(TASKS_DIR / family):
