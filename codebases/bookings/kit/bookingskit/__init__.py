@@ -7,7 +7,9 @@ processes (as the user `app`, through gradekit) and talk HTTP to them.
 
     bk.build()                       # npm run build -> dist/, once per test session
     bk.reset_database()              # empty schema, then `node dist/migrate.js up`
+    bk.reset_database(deployed="6", as_deployed=drop_index)   # as a deploy finds it: at 6, then up
     seeded = bk.seed()               # the fixed demo data: two tenants, keys of every role
+    bk.seed(bookings=3000, analyze=True)   # + generated bookings, then ANALYZE (planner statistics)
     with bk.serve() as server:       # node dist/server.js on a free port, /health answered
         api = bk.client(server, seeded.key("acme", "admin"))
         assert api.get("/v1/venues").status_code == 200
@@ -29,7 +31,7 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -83,9 +85,19 @@ def migrate(*args: str, env: Mapping[str, str] | None = None, check: bool = True
     return _run(["node", "dist/migrate.js", *(args or ("up",))], env=env, check=check)
 
 
-def reset_database(env: Mapping[str, str] | None = None) -> None:
-    """An empty database at the latest schema (drops everything, then migrates up)."""
+def reset_database(env: Mapping[str, str] | None = None, *, deployed: str | None = None,
+                   as_deployed: Callable[[], None] | None = None) -> None:
+    """An empty database at the latest schema (drops everything, then migrates up).
+
+    With `deployed="6"` it gets there the way a deploy does: first migrated up to that version
+    (the release production runs), then `as_deployed()`, when given, makes it what that release
+    really left (e.g. drops an index that the code under test's own older migrations create, so
+    that only a new migration can add it), then `migrate up` runs the newer migrations."""
     pg.reset_schema()
+    if deployed is not None:
+        migrate("up", deployed, env=env)
+        if as_deployed is not None:
+            as_deployed()
     migrate("up", env=env)
 
 
@@ -108,13 +120,20 @@ class Seeded:
         return self.orgs[slug]["customers"][name]
 
 
-def seed(*, reset: bool = True, bookings: int = 0, env: Mapping[str, str] | None = None) -> Seeded:
+def seed(*, reset: bool = True, bookings: int = 0, analyze: bool = False,
+         env: Mapping[str, str] | None = None) -> Seeded:
     """Load the deterministic demo data (tenants `acme` and `globex`; keys `admin`, `staff`,
-    `member`); `bookings=N` adds N generated paid bookings per tenant from 2031-01-01 on."""
+    `member`); `bookings=N` adds N generated paid bookings per tenant from 2031-01-01 on;
+    `analyze=True` then runs ANALYZE (as the superuser), so the planner knows the data's size."""
     build()
     argv = ["node", "dist/seed.js", *(["--reset"] if reset else []), "--bookings", str(bookings)]
     result = _run(argv, env=env, timeout=600)
-    return Seeded(json.loads(result.stdout)["orgs"])
+    seeded = Seeded(json.loads(result.stdout)["orgs"])
+    if analyze:
+        with pg.connect() as con:
+            con.execute("ANALYZE")
+            con.commit()
+    return seeded
 
 
 def cli(*args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:

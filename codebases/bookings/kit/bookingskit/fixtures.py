@@ -12,6 +12,10 @@ and a new tenant per test. A suite loads them from its conftest.py and says what
     def seed_with() -> dict:
         return {"bookings": 400}                       # load the demo data: bookingskit.seed's arguments
 
+    @pytest.fixture(scope="session")
+    def migrate_with() -> dict:                        # bookingskit.reset_database's arguments: the
+        return {"deployed": "6", "as_deployed": fn}    # schema as a deploy finds it (default: {})
+
 A suite that needs something else (proxies in front of a dependency, a server per test) defines
 that fixture itself and keeps the rest; `database` alone gives a built, migrated service.
 """
@@ -39,17 +43,26 @@ def seed_with() -> dict[str, Any] | None:
 
 
 @pytest.fixture(scope="session")
+def migrate_with() -> dict[str, Any]:
+    """Arguments of `bookingskit.reset_database` (override it in conftest.py); {}, the default
+    here: straight to the latest schema. `{"deployed": "6", "as_deployed": fn}`: migrated to
+    version 6 first (what production runs), `fn()`, then up to the latest."""
+    return {}
+
+
+@pytest.fixture(scope="session")
 def server_env() -> dict[str, str]:
     """Extra variables of the API process(es) (override it in conftest.py)."""
     return {}
 
 
 @pytest.fixture(scope="session")
-def database(seed_with: dict[str, Any] | None) -> Seeded | None:
-    """The build, an empty database at the latest schema and an empty Redis; then the demo data
-    when `seed_with` asks for it (what `bookingskit.seed` made, else None)."""
+def database(seed_with: dict[str, Any] | None, migrate_with: dict[str, Any]) -> Seeded | None:
+    """The build, an empty database at the latest schema (reached as `migrate_with` says) and an
+    empty Redis; then the demo data when `seed_with` asks for it (what `bookingskit.seed` made,
+    else None)."""
     build()
-    reset_database()
+    reset_database(**migrate_with)
     gredis.flush()
     return None if seed_with is None else seed(**seed_with)
 
