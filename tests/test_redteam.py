@@ -99,15 +99,20 @@ def has_python_sources(fixture: Fixture) -> bool:
                for p in fixture.repo_dir.rglob("*.py"))  # fmt: skip
 
 
+def red_team_targets() -> dict[tuple[str, str], Fixture]:
+    """(family, fixture id) -> fixture, for every fixture the react red team runs on: one per
+    family (`first_fixtures`), then one per shared codebase (`codebase_fixtures`)."""
+    targets = [*first_fixtures().items(), *codebase_fixtures().values()]
+    loaded = {(family, f.id): f for family in {t[0] for t in targets} for f in load_family(TASKS_DIR / family)}
+    return {target: loaded[target] for target in targets}
+
+
 def red_team_runs() -> list[tuple[str, str, str]]:
     """(family, fixture, cheat) runs of the react red team, in order (see the module docstring),
     then the TARGETED ones."""
-    targets = [*first_fixtures().items(), *codebase_fixtures().values()]
-    loaded = {(family, f.id): f for family in {t[0] for t in targets} for f in load_family(TASKS_DIR / family)}
     runs: list[tuple[str, str, str]] = []
     configurations: set[tuple[str, tuple[str, ...], str | None]] = set()
-    for family, fixture_id in targets:
-        fixture = loaded[family, fixture_id]
+    for (family, fixture_id), fixture in red_team_targets().items():
         first_of_its_configuration = grading_configuration(fixture) not in configurations
         configurations.add(grading_configuration(fixture))
         runs += [(family, fixture_id, cheat) for cheat in generic_cheats()
@@ -167,13 +172,14 @@ def test_every_strategy_is_registered_and_generic():
 
 def test_every_strategy_meets_every_configuration_and_code_ones_every_family():
     runs = red_team_runs()
-    targets = [*first_fixtures().items(), *codebase_fixtures().values()]
+    loaded = red_team_targets()
+    targets = list(loaded)
     assert len(targets) >= len(family_names(TASKS_DIR)), "no task family under tasks/"
-    loaded = {(f.family, f.id): f for family in {t[0] for t in targets} for f in load_family(TASKS_DIR / family)}
     met: dict[str, set[tuple]] = {}
     for family, fixture_id, cheat in runs:
-        met.setdefault(cheat, set()).add(grading_configuration(loaded[family, fixture_id]))
-    every = {grading_configuration(loaded[t]) for t in targets}
+        if (family, fixture_id) in loaded:  # the TARGETED runs' fixtures are not targets
+            met.setdefault(cheat, set()).add(grading_configuration(loaded[family, fixture_id]))
+    every = {grading_configuration(fixture) for fixture in loaded.values()}
     assert all(met[cheat] == every for cheat in generic_cheats() if cheat not in IN_CODE), met
     with_code = {t for t in targets if has_python_sources(loaded[t])}
     assert {family for family, _ in with_code} >= set(family_names(TASKS_DIR))
