@@ -24,6 +24,7 @@ and values the agent's container had) and `EVALS_PG_PASSWORD` (the superuser's p
 """
 
 from .http import burst, http, wait_http
+from .poll import eventually
 from .process import (
     REPO,
     AppProcess,
@@ -40,6 +41,6 @@ from .process import (
 )
 
 __all__ = [
-    "REPO", "AppProcess", "Server", "app_env", "burst", "django", "flask", "http",
+    "REPO", "AppProcess", "Server", "app_env", "burst", "django", "eventually", "flask", "http",
     "kill_app_processes", "python", "run", "serve", "spawn", "uvicorn", "wait_http",
 ]

@@ -42,8 +42,8 @@ from gradekit import pg
 
 __all__ = [
     "BuildError", "Seeded", "Tenant", "app_env", "build", "cli", "client", "future", "logs",
-    "migrate", "new_tenant", "reset_database", "seed", "serve", "server_command", "worker",
-    "worker_once",
+    "migrate", "new_tenant", "outbox_event", "paid_booking", "reset_database", "seed", "serve",
+    "server_command", "worker", "worker_once",
 ]
 
 BUILD_TIMEOUT = 600.0
@@ -250,3 +250,22 @@ def new_tenant(server: gradekit.Server | str, slug: str | None = None) -> Tenant
     return Tenant(org_id=made["org_id"], slug=slug, admin=made["admin_key"], staff=staff["key"],
                   member=member["key"], venue_id=venue["id"], court_id=court["id"], room_id=room["id"],
                   alice=alice["id"], bob=bob["id"])
+
+
+def paid_booking(server: gradekit.Server | str, key: str, resource_id: str, day: int, hour: int = 10) -> str:
+    """A one-hour booking `day` days ahead at `hour`:00 UTC, held and then confirmed (paid with
+    `tok_visa`) through the API with `key` (a member's books as that customer): its id."""
+    with client(server, key) as api:
+        held = _ok(api.post("/v1/bookings", json={"resource_id": resource_id, "starts_at": future(day, hour),
+                                                  "ends_at": future(day, hour + 1)}), "hold")
+        _ok(api.post(f"/v1/bookings/{held['id']}/confirm", json={"payment_token": "tok_visa"}), "confirm")
+    return held["id"]
+
+
+def outbox_event(booking_id: str, event_type: str = "booking.confirmed") -> int:
+    """The id of the booking's outbox event of that type (what the worker relays and handles)."""
+    with pg.connect() as con:
+        row = con.execute("SELECT id FROM outbox WHERE aggregate_id = %s AND event_type = %s ORDER BY id LIMIT 1",
+                          (booking_id, event_type)).fetchone()
+    assert row is not None, f"no {event_type} event in the outbox for booking {booking_id}"
+    return row[0]
