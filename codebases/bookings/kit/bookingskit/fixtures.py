@@ -16,8 +16,11 @@ and a new tenant per test. A suite loads them from its conftest.py and says what
     def migrate_with() -> dict:                        # bookingskit.reset_database's arguments: the
         return {"deployed": "6", "as_deployed": fn}    # schema as a deploy finds it (default: {})
 
-A suite that needs something else (proxies in front of a dependency, a server per test) defines
-that fixture itself and keeps the rest; `database` alone gives a built, migrated service.
+A suite that pays through the payment gateway played by the test process takes `gateway`
+(`bookingskit.fakes.FakeGateway`) and gives its URL to the API: `{"PAYMENT_GATEWAY_URL":
+gateway.url}` in `server_env`. A suite that needs something else (proxies in front of a
+dependency, a server per test) defines that fixture itself and keeps the rest; `database` alone
+gives a built, migrated service.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import pytest
 from gradekit import redis as gredis
 
 from . import Seeded, Tenant, build, new_tenant, reset_database, seed, serve
+from .fakes import FakeGateway
 
 N_SERVERS = 2
 
@@ -72,6 +76,13 @@ def seeded(database: Seeded | None) -> Seeded:
     """The demo data's tenants, keys and ids (needs `seed_with`)."""
     assert database is not None, "no demo data: override seed_with in conftest.py"
     return database
+
+
+@pytest.fixture(scope="session")
+def gateway() -> Iterator[FakeGateway]:
+    """The payment gateway played by the test process, answering at once, for the whole run."""
+    with FakeGateway() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
