@@ -1,5 +1,6 @@
 # Two commands for a new user: `make demo` (set up everything, run the main job) and
-# `make test` (the whole suite, as CI runs it). Both work offline without an API key.
+# `make test` (the whole suite, with a sample of the fixtures validated; CI then runs `make validate`,
+# every fixture). Both work offline without an API key.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -47,6 +48,7 @@ bench: setup
 	@echo "==> benchmark (about 10 min here; see benchmarks/bench.py)"
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
+# every fixture's states graded and checked test by test (CI's step after `make test`)
 validate: setup
 	$(BIN)/evals validate
 

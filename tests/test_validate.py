@@ -23,13 +23,23 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=2400)  # fmt: skip
 
 
-def test_every_fixture_discriminates_test_by_test():
-    """The whole suite: every fail_to_pass test fails untouched and passes with the reference,
-    every pass_to_pass test passes on both, every alternative fix is resolved, no wrong fix is."""
-    result = cli("validate", "--json")
-    rows = json.loads(result.stdout)
+def validation_sample() -> list[str]:
+    """What `make test` validates (CI's `make validate` step, after it, validates every fixture):
+    per family the fixture with the fewest services (then by id), and per shared codebase the
+    one with the shortest per-test timeout (then by family and id), as `FAMILY/FIXTURE`
+    arguments. Together they meet every family, every stack and every codebase's kit."""
+    fixtures = load_all()
+    chosen = [min((f for f in fixtures if f.family == family and not f.codebase),
+                  key=lambda f: (len(f.services), f.id), default=None) for family in family_names()]
+    for codebase in sorted({f.codebase for f in fixtures if f.codebase}):
+        chosen.append(min((f for f in fixtures if f.codebase == codebase),
+                          key=lambda f: (f.per_test_timeout, f.family, f.id)))
+    return sorted({f"{f.family}/{f.id}" for f in chosen if f is not None})
+
+
+def assert_discriminates(rows: list[dict], names: list[str]) -> None:
     fixtures = {(f.family, f.id): f for f in load_all()}
-    assert {(r["family"], r["fixture"]) for r in rows} == set(fixtures)
+    assert {f"{r['family']}/{r['fixture']}" for r in rows} == set(names)
     bad = {f"{r['family']}/{r['fixture']}": r["problems"] for r in rows if not r["discriminates"]}
     assert not bad, json.dumps(bad, indent=1)
     for row in rows:
@@ -37,7 +47,24 @@ def test_every_fixture_discriminates_test_by_test():
         assert set(states) <= set(row) and (row["noop"], row["oracle"]) == ("unresolved", "resolved")
         assert row.get("alternative", "resolved") == "resolved"
         assert all(row[s] == "unresolved" for s in states if s.startswith("wrong")), row
+
+
+def test_the_sample_discriminates_test_by_test():
+    """A fixture of every family and of every codebase: every fail_to_pass test fails untouched
+    and passes with the reference, every pass_to_pass test passes on both, every alternative fix
+    is resolved, no wrong fix is. The whole suite is `make validate`, CI's step after `make test`."""
+    names = validation_sample()
+    result = cli("validate", "--json", *names)
+    assert_discriminates(json.loads(result.stdout), names)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_the_sample_meets_every_family_and_codebase():
+    sample = [name.split("/") for name in validation_sample()]
+    fixtures = {(f.family, f.id): f for f in load_all()}
+    assert {family for family, _ in sample} == set(family_names())
+    assert {fixtures[family, i].codebase for family, i in sample} == {f.codebase for f in fixtures.values()}
+    assert len(sample) <= len(family_names()) + len({f.codebase for f in fixtures.values()})
 
 
 def test_every_family_ships_alternative_and_wrong_fixes():
