@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -90,6 +91,14 @@ def only_with(ctx: click.Context, flag: str, names: tuple[str, ...]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Evaluate backend-agent persona documents on backend fixtures in Docker sandboxes."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (CI's timeout, `kill`, a container stop) ends a command the way Ctrl-C does: its
+    sandboxes and grading environments are removed and what finished is kept. Without it the
+    process dies at once and leaves its containers running."""
+    raise KeyboardInterrupt
 
 
 @main.command()

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
@@ -144,10 +147,11 @@ def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
     assert unknown.returncode == 2 and "unknown fixture 'toy/nope': toy has calc_total" in unknown.stderr
 
 
-def test_ctrl_c_during_validate_leaves_no_grading_container():
-    """A real SIGINT while grading environments are being made and used: the gradings are
-    cancelled, each removes what it made (also one still starting its services), exit 130."""
-    import signal
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_during_validate_leaves_no_grading_container(signum):
+    """A real SIGINT (Ctrl-C) or SIGTERM (CI's timeout, `kill`) while grading environments are
+    being made and used: the gradings are cancelled, each removes what it made (also one still
+    starting its services), exit 130."""
     import time
 
     import docker
@@ -165,7 +169,7 @@ def test_ctrl_c_during_validate_leaves_no_grading_container():
     while len(grading_containers()) < 2 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert run.poll() is None, "validation ended before any grading environment was made"
-    run.send_signal(signal.SIGINT)
+    run.send_signal(signum)
     _, stderr = run.communicate(timeout=180)
     assert run.returncode == 130, stderr[-2000:]
     assert "interrupted:" in stderr and "to validate the rest: evals validate --epochs 2" in stderr, stderr[-2000:]
