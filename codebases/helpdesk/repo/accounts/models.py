@@ -64,3 +64,35 @@ class ApiToken(models.Model):
 
     class Meta:
         db_table = "api_tokens"
+
+
+class Invitation(models.Model):
+    """An admin's invitation to join the organisation: accepted once, with its code, before it
+    expires; accepting makes the member and their first token."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    code_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "invitations"
+
+
+class AuditEntry(models.Model):
+    """What admins did to the organisation's setup (members, tokens, webhooks, SLA hours)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=120, blank=True, default="")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "audit_entries"
+        indexes = [models.Index(fields=["org", "-id"], name="audit_org_idx")]

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from core.errors import Conflict, error
 from core.views import TenantView
 
-from . import tokens
+from . import audit, tokens
 from .models import ApiToken, Member, Role
 from .permissions import IsAdmin, IsStaff
 from .serializers import (MemberCreateSerializer, MemberSerializer, MemberUpdateSerializer,
@@ -42,6 +42,7 @@ class Members(TenantView):
                 member = Member.objects.create(org_id=self.org_id, **body.validated_data)
         except IntegrityError:
             raise Conflict("A member with this email exists already.")
+        audit.record(request.user, "member.created", member.email, role=member.role)
         return Response(MemberSerializer(member).data, status=201)
 
 
@@ -66,6 +67,7 @@ class MemberDetail(TenantView):
         for name, value in changes.items():
             setattr(member, name, value)
         member.save()
+        audit.record(request.user, "member.updated", member.email, **{k: str(v) for k, v in changes.items()})
         from tickets import customers
 
         customers.forget(member.org_id, member.id)
@@ -83,6 +85,7 @@ class MemberTokens(TenantView):
         member = get_object_or_404(Member, id=member_id, org_id=self.org_id)
         name = str(request.data.get("name") or "default")[:100]
         token, plain = tokens.issue(member, name)
+        audit.record(request.user, "token.issued", member.email, prefix=token.prefix)
         return Response({**TokenSerializer(token).data, "token": plain}, status=201)
 
 
@@ -92,4 +95,5 @@ class TokenDetail(TenantView):
         if token.member_id != request.user.id and request.user.role != Role.ADMIN:
             return error("forbidden", "Only admins may revoke other members' tokens.", 403)
         tokens.revoke(token)
+        audit.record(request.user, "token.revoked", token.member.email, prefix=token.prefix)
         return Response(status=204)

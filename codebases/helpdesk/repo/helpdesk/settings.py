@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "hooks",
+    "kb",
+    "notifications",
 ]
 
 MIDDLEWARE = [

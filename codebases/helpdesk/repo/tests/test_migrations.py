@@ -26,7 +26,7 @@ def test_tag_case_duplicates_are_merged_keeping_every_ticket():
                             (tickets[2], tag_ids[3])]:
             sql("INSERT INTO ticket_tags (ticket_id, tag_id) VALUES (%s, %s)", (ticket, tag))
     finally:
-        call_command("migrate", "tickets", verbosity=0)
+        call_command("migrate", verbosity=0)
     assert sql("SELECT name FROM tags ORDER BY name") == [("billing",), ("other",)]
     links = sql("SELECT t.number, g.name FROM ticket_tags l JOIN tickets t ON t.id = l.ticket_id "
                 "JOIN tags g ON g.id = l.tag_id ORDER BY 1, 2")

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core import clock
 from hooks import events
+from notifications import notify
 
 from . import services, sla, workflow
 from .models import Activity, Ticket
@@ -33,6 +34,7 @@ def escalate_due(limit: int = 100) -> int:
             Activity.objects.create(ticket=ticket, actor=None, kind="escalated",
                                     data={"priority": [before, ticket.priority]})
             events.emit(ticket.org_id, "ticket.sla_breached", services.event_data(ticket))
+            notify.escalated(ticket)
             services.forget(ticket)
             done += 1
     if done:

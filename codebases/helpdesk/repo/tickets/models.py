@@ -121,3 +121,104 @@ class SavedView(models.Model):
     class Meta:
         db_table = "saved_views"
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_views_owner_name_uniq")]
+
+
+class Macro(models.Model):
+    org = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="macros")
+    created_by = models.ForeignKey("accounts.Member", on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(max_length=100)
+    reply = models.TextField(blank=True, default="")
+    internal = models.BooleanField(default=False)
+    actions = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "macros"
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="macros_org_name_uniq")]
+
+
+class Rating(models.Model):
+    """A customer's satisfaction rating of a resolved ticket (one per ticket, changeable)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    remark = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "ticket_ratings"
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="ratings_score_1_5")]
+
+
+class SlaPolicy(models.Model):
+    """An organisation's own SLA hours for one priority (settings.SLA_HOURS otherwise)."""
+
+    org = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="sla_policies")
+    priority = models.CharField(max_length=20, choices=Priority.choices)
+    hours = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "sla_policies"
+        constraints = [models.UniqueConstraint(fields=["org", "priority"], name="sla_policies_org_priority_uniq")]
+
+
+class Follower(models.Model):
+    """A member copied on a ticket: they hear about its replies and status changes too."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    member = models.ForeignKey("accounts.Member", on_delete=models.CASCADE, related_name="following")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ticket_followers"
+        constraints = [models.UniqueConstraint(fields=["ticket", "member"], name="ticket_followers_uniq")]
+
+
+class TimeEntry(models.Model):
+    """Time an agent spent on a ticket, for billing customers by the hour."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
+    agent = models.ForeignKey("accounts.Member", on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True, default="")
+    billable = models.BooleanField(default=True)
+    spent_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "time_entries"
+        indexes = [models.Index(fields=["ticket", "spent_on"], name="time_entries_ticket_idx")]
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text"
+    NUMBER = "number"
+    CHOICE = "choice"
+    FLAG = "flag"
+
+
+class CustomField(models.Model):
+    """A field of the organisation's own on its tickets ("Order number", "Plan")."""
+
+    org = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="custom_fields")
+    key = models.SlugField(max_length=50)
+    label = models.CharField(max_length=100)
+    type = models.CharField(max_length=20, choices=FieldType.choices)
+    choices = models.JSONField(default=list)
+    customer_visible = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "custom_fields"
+        constraints = [models.UniqueConstraint(fields=["org", "key"], name="custom_fields_org_key_uniq")]
+
+
+class FieldValue(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="field_values")
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
+    value = models.JSONField()
+
+    class Meta:
+        db_table = "custom_field_values"
+        constraints = [models.UniqueConstraint(fields=["ticket", "field"], name="custom_field_values_uniq")]

@@ -13,6 +13,7 @@ from accounts.models import Member, Role
 from core import cache, clock
 from core.errors import Conflict
 from hooks import events
+from notifications import notify
 
 from . import cachekeys, numbering, sla, workflow
 from .models import Activity, Comment, Status, Tag, Ticket
@@ -90,6 +91,7 @@ def update_ticket(actor: Member, ticket: Ticket, changes: dict[str, Any], *, exp
         if expected_version is not None and ticket.version != expected_version:
             raise Conflict(f"The ticket is at version {ticket.version}, not {expected_version}.")
         before = event_data(ticket)
+        previous_assignee = ticket.assignee_id
         if "status" in changes:
             workflow.check(ticket.status, changes["status"], by_customer=by_customer)
             ticket.status = changes["status"]
@@ -109,6 +111,10 @@ def update_ticket(actor: Member, ticket: Ticket, changes: dict[str, Any], *, exp
         after = event_data(ticket)
         diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         Activity.objects.create(ticket=ticket, actor=actor, kind="updated", data=diff)
+        if ticket.assignee_id and ticket.assignee_id != previous_assignee:
+            notify.assigned(ticket, actor)
+        if "status" in diff:
+            notify.status_changed(ticket, diff["status"][0], actor)
         if diff:
             events.emit(ticket.org_id, "ticket.updated", {**after, "changes": diff})
         forget(ticket)
@@ -136,6 +142,7 @@ def add_comment(actor: Member, ticket: Ticket, body: str, internal: bool) -> Com
                         {**event_data(ticket), "comment_id": comment.id, "author_id": actor.id})
         Activity.objects.create(ticket=ticket, actor=actor, kind="commented",
                                 data={"comment_id": comment.id, "internal": internal})
+        notify.commented(ticket, comment, actor)
         forget(ticket)
     return comment
 

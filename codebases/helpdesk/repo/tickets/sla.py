@@ -12,14 +12,25 @@ from . import workflow
 ESCALATE_TO = {"low": "normal", "normal": "high", "high": "urgent", "urgent": "urgent"}
 
 
-def due_at(created_at: datetime, priority: str) -> datetime:
-    return created_at + timedelta(hours=settings.SLA_HOURS[priority])
+def hours_for(org_id: int | None, priority: str) -> int:
+    """The organisation's own hours for `priority` when it set some, else the default."""
+    from .models import SlaPolicy
+
+    if org_id is not None:
+        own = SlaPolicy.objects.filter(org_id=org_id, priority=priority).values_list("hours", flat=True).first()
+        if own is not None:
+            return own
+    return settings.SLA_HOURS[priority]
+
+
+def due_at(created_at: datetime, priority: str, org_id: int | None = None) -> datetime:
+    return created_at + timedelta(hours=hours_for(org_id, priority))
 
 
 def refresh(ticket) -> None:
     """Set the ticket's due date from its state (in memory; the caller saves)."""
     if workflow.is_active(ticket.status):
-        ticket.due_at = due_at(ticket.created_at, ticket.priority)
+        ticket.due_at = due_at(ticket.created_at, ticket.priority, ticket.org_id)
     else:
         ticket.due_at = None
 
