@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -90,6 +92,15 @@ def only_with(ctx: click.Context, flag: str, names: tuple[str, ...]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Evaluate backend-agent persona documents on backend fixtures in Docker sandboxes."""
+    if threading.current_thread() is threading.main_thread():  # signal handlers live there only
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (CI's timeout, `kill`, a container stop) ends a command the way Ctrl-C does: its
+    sandboxes and grading environments are removed and what finished is kept. Without it the
+    process dies at once and leaves its containers running."""
+    raise KeyboardInterrupt
 
 
 @main.command()
@@ -313,6 +324,9 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @click.option("--visible", type=click.Choice(["affected", "all"]), default="affected", show_default=True,
               help="On a shared codebase with a pytest suite: run only the visible tests a break can change "
                    "(found by coverage of the correct codebase), or all of them.")
+@click.option("--except-sample", is_flag=True,
+              help="Leave out the sample of fixtures `make test` validates (one per family and per codebase): "
+                   "CI's step after `make test`, so that each fixture is validated once.")
 @click.option("--agent", type=click.Choice(["react", "claude-code"]), default=None,
               help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
 @click.option("--persona", default="none", show_default=True, type=PersonaName("none"),
@@ -326,7 +340,8 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @friendly
 def validate(
     names: tuple[str, ...], as_json: bool, epochs: int, concurrency: int | None, tasks_dir: Path | None,
-    visible: str, agent: str | None, persona: str, tools: str | None, log_dir: str, sandbox: str,
+    visible: str, except_sample: bool, agent: str | None, persona: str, tools: str | None, log_dir: str,
+    sandbox: str,
 ) -> None:
     """Check every fixture discriminates, test by test: each fail_to_pass test fails untouched and
     passes with the reference fix, each pass_to_pass test passes on both, the alternative fix is
@@ -337,13 +352,14 @@ def validate(
 
     ctx = click.get_current_context()
     if agent:
-        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency", "visible"))
+        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency", "visible", "except_sample"))
         from .task import resolve_variant
 
         resolve_variant(persona, tools, agent=agent)  # the pair is usable: checked before Docker
     else:
         only_with(ctx, "--agent", ("persona", "tools", "sandbox"))
-    select(list(names) or None, tasks_dir or TASKS_DIR)  # every fixture folder loads
+    if not select(list(names) or None, tasks_dir or TASKS_DIR, except_sample):  # every fixture folder loads
+        raise click.UsageError("--except-sample leaves no fixture to validate", ctx)
     require_engine()
     if agent:
         rows = run_agent_validation(list(names) or None, agent=agent, persona=persona, tools=tools, log_dir=log_dir,
@@ -352,7 +368,7 @@ def validate(
         try:
             rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
                                   concurrency=concurrency or DEFAULT_CONCURRENCY, visible=visible,
-                                  progress=lambda line: err.print(line, highlight=False))  # fmt: skip
+                                  except_sample=except_sample, progress=lambda line: err.print(line, highlight=False))  # fmt: skip
         except ValidationInterrupted as ex:
             rest = " ".join([*_validate_options(ctx), *ex.remaining])
             raise Interrupted(f"{ex}; no report was printed; to validate the rest: evals validate {rest}") from None
@@ -382,7 +398,8 @@ def _validate_options(ctx: click.Context) -> list[str]:
     for name in ("tasks_dir", "epochs", "concurrency", "visible"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             given += ["--" + name.replace("_", "-"), str(ctx.params[name])]
-    return given + (["--json"] if ctx.params.get("as_json") else [])
+    flags = [flag for flag, name in (("--except-sample", "except_sample"), ("--json", "as_json")) if ctx.params.get(name)]
+    return given + flags
 
 
 @main.command()

@@ -74,8 +74,12 @@ def selectors(fixtures: list[Fixture], tasks_dir: Path = TASKS_DIR) -> list[str]
     return chosen
 
 
-def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR) -> list[Fixture]:
-    """Fixtures named by `family` or `family/fixture` arguments (all when none)."""
+def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: bool = False) -> list[Fixture]:
+    """Fixtures named by `family` or `family/fixture` arguments (all when none); with
+    `except_sample`, less those `make test` validates (`sample` of the whole suite)."""
+    if except_sample:
+        left = sample(load_all(None, tasks_dir))
+        return [f for f in select(names, tasks_dir) if f not in left]
     if not names:
         return load_all(None, tasks_dir)
     chosen: list[Fixture] = []
@@ -89,6 +93,22 @@ def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR) -> list[Fixture
             fixtures = picked
         chosen += [f for f in fixtures if f not in chosen]
     return chosen
+
+
+def sample(fixtures: list[Fixture]) -> list[Fixture]:
+    """The fixtures `make test` validates (`tests/test_validate.py`; CI's `make validate` step
+    then validates the rest, `--except-sample`): per family the fixture with the fewest services
+    (then by id) among those not on a codebase, and per shared codebase the one with the shortest
+    per-test timeout (then by family and id). Together they meet every family, every stack and
+    every codebase's kit, at the least cost."""
+    families = dict.fromkeys(f.family for f in fixtures)
+    chosen = [min((f for f in fixtures if f.family == family and not f.codebase),
+                  key=lambda f: (len(f.services), f.id), default=None) for family in families]  # fmt: skip
+    for codebase in sorted({f.codebase for f in fixtures if f.codebase}):
+        chosen.append(min((f for f in fixtures if f.codebase == codebase),
+                          key=lambda f: (f.per_test_timeout, f.family, f.id)))  # fmt: skip
+    picked = {(f.family, f.id) for f in chosen if f is not None}
+    return [f for f in fixtures if (f.family, f.id) in picked]
 
 
 def fixture_states(fixture: Fixture) -> dict[str, str | None]:
@@ -301,12 +321,12 @@ async def validate_fixtures(
 def run_validation(
     names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
-    visible: str = "affected",
+    visible: str = "affected", except_sample: bool = False,
 ) -> list[dict[str, object]]:
     """`evals validate` without an agent: every state of the chosen fixtures, graded directly."""
     from .images import ensure_images
 
-    fixtures = select(names, tasks_dir)  # checks every folder first, with a clear error
+    fixtures = select(names, tasks_dir, except_sample)  # checks every folder first, with a clear error
     finished: list[Fixture] = []
     try:
         ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))

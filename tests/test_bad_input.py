@@ -247,6 +247,8 @@ EXTRA_CASES = [
     Case("validate", None, Bad(None, ("--persona", "--agent"), "--persona without --agent"), ("--persona", "backend")),
     Case("validate", None, Bad(None, ("--concurrency", "--agent"), "--concurrency with --agent"),
          ("--agent", "react", "--concurrency", "2")),
+    Case("validate", None, Bad(None, ("--except-sample", "--agent"), "--except-sample with --agent"),
+         ("--agent", "react", "--except-sample")),
     Case("validate", None, Bad(None, ("--persona", "nosuch", "choose one of"), "persona through the agent"),
          ("--agent", "react", "--persona", "nosuch")),
     Case("validate", None, Bad(None, ("--tasks-dir", "does not exist"), "a missing tasks folder"), ("--tasks-dir", "<missing>")),

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
-from evals.validate import StateResult, agreed, fixture_states, problems
+from evals.validate import StateResult, agreed, fixture_states, problems, sample, select
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALS = str(ROOT / ".venv" / "bin" / "evals")
@@ -24,17 +27,9 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def validation_sample() -> list[str]:
-    """What `make test` validates (CI's `make validate` step, after it, validates every fixture):
-    per family the fixture with the fewest services (then by id), and per shared codebase the
-    one with the shortest per-test timeout (then by family and id), as `FAMILY/FIXTURE`
-    arguments. Together they meet every family, every stack and every codebase's kit."""
-    fixtures = load_all()
-    chosen = [min((f for f in fixtures if f.family == family and not f.codebase),
-                  key=lambda f: (len(f.services), f.id), default=None) for family in family_names()]
-    for codebase in sorted({f.codebase for f in fixtures if f.codebase}):
-        chosen.append(min((f for f in fixtures if f.codebase == codebase),
-                          key=lambda f: (f.per_test_timeout, f.family, f.id)))
-    return sorted({f"{f.family}/{f.id}" for f in chosen if f is not None})
+    """What `make test` validates (`evals.validate.sample`; CI's step after it validates the
+    rest, `evals validate --except-sample`), as `FAMILY/FIXTURE` arguments."""
+    return sorted(f"{f.family}/{f.id}" for f in sample(load_all()))
 
 
 def assert_discriminates(rows: list[dict], names: list[str]) -> None:
@@ -60,11 +55,26 @@ def test_the_sample_discriminates_test_by_test():
 
 
 def test_the_sample_meets_every_family_and_codebase():
-    sample = [name.split("/") for name in validation_sample()]
+    picked = [name.split("/") for name in validation_sample()]
     fixtures = {(f.family, f.id): f for f in load_all()}
-    assert {family for family, _ in sample} == set(family_names())
-    assert {fixtures[family, i].codebase for family, i in sample} == {f.codebase for f in fixtures.values()}
-    assert len(sample) <= len(family_names()) + len({f.codebase for f in fixtures.values()})
+    assert {family for family, _ in picked} == set(family_names())
+    assert {fixtures[family, i].codebase for family, i in picked} == {f.codebase for f in fixtures.values()}
+    assert len(picked) <= len(family_names()) + len({f.codebase for f in fixtures.values()})
+
+
+def test_ci_validates_the_sample_in_make_test_and_every_other_fixture_after_it():
+    """`make test` (the sample) and `.ci/run`'s `evals validate --except-sample` together validate
+    every fixture once: the two parts are disjoint and cover the suite."""
+    everything = {(f.family, f.id) for f in load_all()}
+    rest = {(f.family, f.id) for f in select(None, except_sample=True)}
+    picked = {tuple(name.split("/")) for name in validation_sample()}
+    assert rest | picked == everything and not rest & picked
+    assert {(f.family, f.id) for f in select(["caching"], except_sample=True)} == {
+        pair for pair in rest if pair[0] == "caching"}
+    nothing_left = cli("validate", "--except-sample", validation_sample()[0])
+    assert nothing_left.returncode == 2 and "--except-sample leaves no fixture to validate" in nothing_left.stderr
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "make validate VALIDATE_ARGS=--except-sample" in ci
 
 
 def test_every_family_ships_alternative_and_wrong_fixes():
@@ -144,10 +154,11 @@ def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
     assert unknown.returncode == 2 and "unknown fixture 'toy/nope': toy has calc_total" in unknown.stderr
 
 
-def test_ctrl_c_during_validate_leaves_no_grading_container():
-    """A real SIGINT while grading environments are being made and used: the gradings are
-    cancelled, each removes what it made (also one still starting its services), exit 130."""
-    import signal
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_during_validate_leaves_no_grading_container(signum):
+    """A real SIGINT (Ctrl-C) or SIGTERM (CI's timeout, `kill`) while grading environments are
+    being made and used: the gradings are cancelled, each removes what it made (also one still
+    starting its services), exit 130."""
     import time
 
     import docker
@@ -165,7 +176,7 @@ def test_ctrl_c_during_validate_leaves_no_grading_container():
     while len(grading_containers()) < 2 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert run.poll() is None, "validation ended before any grading environment was made"
-    run.send_signal(signal.SIGINT)
+    run.send_signal(signum)
     _, stderr = run.communicate(timeout=180)
     assert run.returncode == 130, stderr[-2000:]
     assert "interrupted:" in stderr and "to validate the rest: evals validate --epochs 2" in stderr, stderr[-2000:]
