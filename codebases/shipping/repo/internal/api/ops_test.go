@@ -75,3 +75,33 @@ func TestBatchImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("imported %d", len(list.Data))
 	}
 }
+
+func TestUsageCountsTheMonth(t *testing.T) {
+	e := newEnv(t)
+	admin := e.tenant("acme")
+	shipment := e.shipment(admin, e.parcel(admin, "U-1"))
+	e.parcel(admin, "U-2")
+	e.ok(e.do(admin, "POST", path("/v1/shipments", shipment)+"/label", nil, nil), 200, nil)
+	var u struct {
+		ParcelsCreated    int            `json:"parcels_created"`
+		ShipmentsByStatus map[string]int `json:"shipments_by_status"`
+		LabelsBought      int            `json:"labels_bought"`
+		LabelCents        int64          `json:"label_cents"`
+		ActiveKeys        int            `json:"active_keys"`
+	}
+	e.ok(e.do(admin, "GET", "/v1/usage", nil, nil), 200, &u)
+	if u.ParcelsCreated != 2 || u.ShipmentsByStatus["label_purchased"] != 1 || u.LabelsBought != 1 ||
+		u.LabelCents != 795 || u.ActiveKeys != 1 {
+		t.Fatalf("usage: %+v", u)
+	}
+	var old struct {
+		ParcelsCreated int `json:"parcels_created"`
+	}
+	e.ok(e.do(admin, "GET", "/v1/usage?month=2001-01", nil, nil), 200, &old)
+	if old.ParcelsCreated != 0 {
+		t.Fatalf("January 2001: %+v", old)
+	}
+	if r := e.do(admin, "GET", "/v1/usage?month=January", nil, nil); r.status != 422 {
+		t.Fatalf("bad month: %d", r.status)
+	}
+}

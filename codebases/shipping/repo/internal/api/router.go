@@ -53,6 +53,8 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("POST /v1/shipments/{id}/label", a.require(auth.LabelsBuy, idem.Wrap(h(a.buyLabel))))
 	mux.Handle("POST /v1/shipments/{id}/cancel", a.require(auth.ShipmentsWrite, h(a.cancelShipment)))
 	mux.Handle("POST /v1/shipments/{id}/events", a.require(auth.TrackingWrite, h(a.addTrackingEvent)))
+	mux.Handle("GET /v1/usage", a.require(auth.ShipmentsRead, h(a.usage)))
+	mux.Handle("GET /v1/webhooks/{id}", a.require(auth.WebhooksManage, h(a.getEndpoint)))
 
 	mux.Handle("GET /v1/webhooks", a.require(auth.WebhooksManage, h(a.listEndpoints)))
 	mux.Handle("POST /v1/webhooks", a.require(auth.WebhooksManage, h(a.createEndpoint)))

@@ -75,3 +75,28 @@ func (a *API) redeliver(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.JSON(w, http.StatusAccepted, map[string]any{"status": "queued"})
 }
+
+// getEndpoint shows one of the tenant's endpoints with how its recent deliveries went.
+func (a *API) getEndpoint(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		httpx.Fail(w, r, err)
+		return
+	}
+	p := principal(r)
+	ep, err := store.GetEndpoint(r.Context(), a.Pool, id)
+	if err != nil || ep.TenantID != p.TenantID {
+		httpx.Fail(w, r, httpx.ErrNotFound)
+		return
+	}
+	recent, err := store.ListDeliveries(r.Context(), a.Pool, p.TenantID, id, 0, 20)
+	if err != nil {
+		httpx.Fail(w, r, err)
+		return
+	}
+	counts := map[string]int{"pending": 0, "delivered": 0, "failed": 0}
+	for _, d := range recent {
+		counts[d.Status]++
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"endpoint": ep, "recent_deliveries": counts})
+}

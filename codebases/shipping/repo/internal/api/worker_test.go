@@ -42,6 +42,13 @@ func TestEventsAreDeliveredSignedByTheWorker(t *testing.T) {
 	if status != "delivered" {
 		t.Fatalf("delivery status: %s", status)
 	}
+	var shown struct {
+		Recent map[string]int `json:"recent_deliveries"`
+	}
+	e.ok(e.do(admin, "GET", path("/v1/webhooks", ep.ID), nil, nil), 200, &shown)
+	if shown.Recent["delivered"] != 1 {
+		t.Fatalf("endpoint: %+v", shown)
+	}
 }
 
 func TestAJobLeftRunningByADeadWorkerIsTakenOverOnceItsLeaseRunsOut(t *testing.T) {
