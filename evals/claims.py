@@ -108,6 +108,8 @@ def claims_markdown(claims_by_persona: dict[str, list[dict]]) -> str:
         if not holders:
             continue
         families = claimed[holders[0]][area]["families"]
+        stacks = claimed[holders[0]][area].get("stacks") or []
+        on = f"; stacks: {', '.join(stacks)}" if stacks and families else ""
         marks = ["claims" if n in holders else "—" for n in names]
-        lines.append(f"| {area} | " + " | ".join(marks) + f" | {', '.join(families) or '**unmeasured**'} |")
+        lines.append(f"| {area} | " + " | ".join(marks) + f" | {', '.join(families) or '**unmeasured**'}{on} |")
     return "\n".join(lines)

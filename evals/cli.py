@@ -209,13 +209,15 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
     from .paths import PERSONAS_DIR
     from .personas import load_personas
 
-    from .families import measured_areas
+    from .families import measured_areas, measured_stacks
     from .fixtures import load_all
 
     families = family_names()
-    measured = measured_areas(load_all())
+    fixtures = load_all()
+    measured, stacks = measured_areas(fixtures), measured_stacks(fixtures)
     result = {
-        name: [{"claim": c.area, "evidence": c.evidence, "families": list(c.families)}
+        name: [{"claim": c.area, "evidence": c.evidence, "families": list(c.families),
+                "stacks": list(stacks.get(c.area, ()))}
                for c in persona_claims(p, families, measured)]
         for name, p in load_personas(PERSONAS_DIR).items()
     }  # fmt: skip
@@ -230,7 +232,8 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
         for column in ("claim", "as written", "measured by"):
             table.add_column(column)
         for c in claims:
-            table.add_row(c["claim"], c["evidence"], ", ".join(c["families"]) or "[yellow]unmeasured[/]")
+            on = f"; stacks: {', '.join(c['stacks'])}" if c["stacks"] else ""
+            table.add_row(c["claim"], c["evidence"], (", ".join(c["families"]) + on) or "[yellow]unmeasured[/]")
         out.print(table)
         unmeasured = [c["claim"] for c in claims if not c["families"]]
         out.print(f"unmeasured: {', '.join(unmeasured) or 'none'}\n")

@@ -29,7 +29,7 @@ from .paths import CACHE_DIR, IMAGES_DIR, SERVICES_DIR
 from .yamlfile import read_mapping
 
 DEFAULT_SOURCE = ("**/*.py",)
-_KNOWN_KEYS = {"description", "image", "measures", "services", "source", "visible_tests", "warm"}
+_KNOWN_KEYS = {"description", "image", "measures", "services", "source", "stack", "visible_tests", "warm"}
 REPOS_CACHE = CACHE_DIR / "repos"
 """Starting repositories made from a codebase and a break, one folder per content hash."""
 STALE_AFTER_S = 24 * 3600
@@ -53,6 +53,9 @@ class Codebase:
     fixture's starting repository: a break deletes the visible tests that would show it)"""
     measures: tuple[str, ...] = ()
     """claimed expertise every fixture on it measures (evals.claims area names), e.g. its stack"""
+    stack: str = ""
+    """its language and framework in a few words (e.g. "Go (net/http)"): the claims map names the
+    stacks each claim is measured on"""
     warm: str | None = None
     """a shell command run in /repo, as root, when a fixture's image is built: it fills caches
     outside the repository (e.g. the build's), so every build in the sandbox and in grading
@@ -121,7 +124,7 @@ def load_codebase(root: Path, name: str) -> Codebase:
         raise CodebaseError(meta_path, problem)
     return Codebase(name, path, str(meta.get("description", "")).strip(), image, services,
                     _names(meta.get("source"), meta_path, "source") or DEFAULT_SOURCE,
-                    visible, measures, warm)  # fmt: skip
+                    visible, measures, str(meta.get("stack", "")).strip(), warm)  # fmt: skip
 
 
 @lru_cache(maxsize=64)

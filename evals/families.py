@@ -67,6 +67,22 @@ def measured_areas(fixtures: list[Fixture]) -> dict[str, tuple[str, ...]]:
     return {area: tuple(sorted(families)) for area, families in found.items()}
 
 
+def measured_stacks(fixtures: list[Fixture]) -> dict[str, tuple[str, ...]]:
+    """Claimed-expertise area -> the stacks of the shared codebases whose fixtures measure it
+    (`measures:`, the codebase's own included): where "other stacks" is measured, and on what."""
+    from .codebases import codebases_dir, load_codebase
+
+    found: dict[str, set[str]] = {}
+    for fixture in fixtures:
+        if not fixture.codebase:
+            continue
+        codebase = load_codebase(codebases_dir(fixture.path.parent.parent.parent), fixture.codebase)
+        for area in fixture.measures:
+            if codebase.stack:
+                found.setdefault(area, set()).add(codebase.stack)
+    return {area: tuple(sorted(stacks)) for area, stacks in found.items()}
+
+
 def _fixtures_cell(row: FamilyRow) -> str:
     own = [f for f in row.fixtures if not f.codebase]
     parts = [", ".join(f"{f.id} ({f.difficulty})" for f in own)] if own else []

@@ -142,6 +142,9 @@ def test_coverage_maps_every_family_and_matches_the_readme():
 
     measured = {fam for rows in claims.values() for row in rows for fam in row["families"]}
     assert measured == set(family_names()), "a family measures no claim, or a claim names a missing family"
+    # the stacks beyond Python are named where they are measured (codebase.yaml's `stack`)
+    other = {row["claim"]: row for row in claims["backend"]}["other stacks (Node.js, Java, Go, C#)"]
+    assert {"Go (net/http)", "TypeScript on Node.js (Express)"} <= set(other["stacks"]), other
 
     table = cli("evals", "coverage", "--markdown").stdout.strip()
     readme = (ROOT / "README.md").read_text()
