@@ -74,7 +74,9 @@ fi
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd (log: $LOG)"
   mkdir -p "$(dirname "$LOG")"
-  nohup dockerd >"$LOG" 2>&1 &
+  # a session of its own: stopping whatever started it (a test run that restarted the engine,
+  # a CI job killed with its process group) must not stop the engine with it
+  setsid nohup dockerd >"$LOG" 2>&1 &
   for i in $(seq 1 60); do
     docker info >/dev/null 2>&1 && break
     sleep 1
