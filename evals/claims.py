@@ -93,6 +93,13 @@ def persona_claims(persona: Persona, existing_families: list[str] | set[str],
     return claims
 
 
+def measured_by(families: list[str] | tuple[str, ...], stacks: list[str] | tuple[str, ...], unmeasured: str) -> str:
+    """A claim's "measured by" cell: its families, then the codebase stacks it is measured on."""
+    if not families:
+        return unmeasured
+    return ", ".join(families) + (f"; stacks: {', '.join(stacks)}" if stacks else "")
+
+
 def claims_markdown(claims_by_persona: dict[str, list[dict]]) -> str:
     """One Markdown table: each claimed area, which personas claim it, which families measure it.
 
@@ -107,9 +114,8 @@ def claims_markdown(claims_by_persona: dict[str, list[dict]]) -> str:
         holders = [n for n in names if area in claimed[n]]
         if not holders:
             continue
-        families = claimed[holders[0]][area]["families"]
-        stacks = claimed[holders[0]][area].get("stacks") or []
-        on = f"; stacks: {', '.join(stacks)}" if stacks and families else ""
+        row = claimed[holders[0]][area]
         marks = ["claims" if n in holders else "—" for n in names]
-        lines.append(f"| {area} | " + " | ".join(marks) + f" | {', '.join(families) or '**unmeasured**'}{on} |")
+        cell = measured_by(row["families"], row.get("stacks") or [], "**unmeasured**")
+        lines.append(f"| {area} | " + " | ".join(marks) + f" | {cell} |")
     return "\n".join(lines)

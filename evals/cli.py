@@ -204,7 +204,7 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
     """For each persona: the expertise it claims, and which task families measure each claim."""
     if as_json and as_markdown:
         raise click.UsageError("give --json or --markdown, not both")
-    from .claims import claims_markdown, persona_claims
+    from .claims import claims_markdown, measured_by, persona_claims
     from .fixtures import family_names
     from .paths import PERSONAS_DIR
     from .personas import load_personas
@@ -232,8 +232,7 @@ def coverage(as_json: bool, as_markdown: bool) -> None:
         for column in ("claim", "as written", "measured by"):
             table.add_column(column)
         for c in claims:
-            on = f"; stacks: {', '.join(c['stacks'])}" if c["stacks"] else ""
-            table.add_row(c["claim"], c["evidence"], (", ".join(c["families"]) + on) or "[yellow]unmeasured[/]")
+            table.add_row(c["claim"], c["evidence"], measured_by(c["families"], c["stacks"], "[yellow]unmeasured[/]"))
         out.print(table)
         unmeasured = [c["claim"] for c in claims if not c["families"]]
         out.print(f"unmeasured: {', '.join(unmeasured) or 'none'}\n")

@@ -78,8 +78,9 @@ def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: 
     """Fixtures named by `family` or `family/fixture` arguments (all when none); with
     `except_sample`, less those `make test` validates (`sample` of the whole suite)."""
     if except_sample:
-        left = sample(load_all(None, tasks_dir))
-        return [f for f in select(names, tasks_dir) if f not in left]
+        chosen = select(names, tasks_dir)
+        left = sample(chosen if not names else load_all(None, tasks_dir))
+        return [f for f in chosen if f not in left]
     if not names:
         return load_all(None, tasks_dir)
     chosen: list[Fixture] = []
