@@ -325,7 +325,8 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @click.option("--tasks-dir", type=TasksDir(), default=None, is_eager=True, help="Folder of task families (default: the project's tasks/).")
 @click.option("--visible", type=click.Choice(["affected", "all"]), default="affected", show_default=True,
               help="On a shared codebase with a pytest suite: run only the visible tests a break can change "
-                   "(found by coverage of the correct codebase), or all of them.")
+                   "(found by coverage of the correct codebase, when the run has 3 or more of its "
+                   "fixtures), or all of them.")
 @click.option("--except-sample", is_flag=True,
               help="Leave out the sample of fixtures `make test` validates (one per family and per codebase): "
                    "CI's step after `make test`, so that each fixture is validated once.")

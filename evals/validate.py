@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,11 @@ VISIBLE = "visible"
 """The pseudo-state of a codebase fixture: its starting repository's visible suite, run as is."""
 DEFAULT_CONCURRENCY = 3
 """Grading environments at once (measured on 2 cores: see the README, "Cost and speed")."""
+MAP_MIN_FIXTURES = 3
+"""A codebase's visible suite is mapped (`evals.affected_tests`) only when a run validates at
+least this many of its fixtures: the map is the whole suite run once under coverage, so for one
+or two fixtures it costs more than running the whole suite for each (`make test`'s sample has
+one fixture per codebase)."""
 
 
 class SelectionError(HarnessError):
@@ -179,10 +185,12 @@ def agreed(verdicts: list[str]) -> str:
 
 class CoverageMaps:
     """One map of the visible suite per codebase and run (`evals.affected_tests`), measured when
-    the first fixture on the codebase needs it; None where it could not be measured (then every
-    fixture on that codebase runs the whole suite, as without a map)."""
+    the first fixture on the codebase needs it, for the codebases in `mapped`; None for the others
+    and where it could not be measured (then every fixture on that codebase runs the whole suite,
+    as without a map)."""
 
-    def __init__(self) -> None:
+    def __init__(self, mapped: set[str]) -> None:
+        self.mapped = mapped
         self._locks: dict[str, asyncio.Lock] = {}
         self._maps: dict[str, CoverageMap | None] = {}
         self.notes: list[str] = []
@@ -192,6 +200,8 @@ class CoverageMaps:
         from .affected_tests import measure
 
         name = fixture.codebase or ""
+        if name not in self.mapped:
+            return None
         async with self._locks.setdefault(name, asyncio.Lock()):
             if name not in self._maps:
                 started = time.monotonic()
@@ -204,6 +214,13 @@ class CoverageMaps:
                                           f"them all ({type(ex).__name__}: {str(ex)[:300]})")  # fmt: skip
                 self.notes.append(f"codebases/{name}: visible tests mapped in {time.monotonic() - started:.0f} s")
         return self._maps[name]
+
+
+def worth_mapping(fixtures: list[Fixture], least: int = MAP_MIN_FIXTURES) -> set[str]:
+    """The codebases whose visible suite is worth mapping in a run of these fixtures: those with
+    at least `least` of them (see MAP_MIN_FIXTURES)."""
+    counts = Counter(f.codebase for f in fixtures if f.codebase and f.visible_tests)
+    return {name for name, count in counts.items() if count >= least}
 
 
 def codebase_dir(fixture: Fixture) -> Path:
@@ -282,10 +299,11 @@ async def validate_fixtures(
     """Grade every state of every fixture (`concurrency` grading environments at once): one row
     per fixture with each state's verdict, the problems found and whether it discriminates.
     Each fixture done is appended to `finished` (what an interrupt leaves to do). `visible`:
-    "affected" runs only the visible tests a break can change where the suite can be mapped,
-    "all" every visible test."""
+    "affected" runs only the visible tests a break can change where the suite can be mapped and
+    the run has enough of the codebase's fixtures to repay the map (`worth_mapping`), "all" every
+    visible test."""
     limit = asyncio.Semaphore(concurrency)
-    maps = CoverageMaps() if visible == "affected" else None
+    maps = CoverageMaps(worth_mapping(fixtures)) if visible == "affected" else None
     done = 0
     started = time.monotonic()
 

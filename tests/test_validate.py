@@ -14,7 +14,7 @@ import pytest
 
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
-from evals.validate import StateResult, agreed, fixture_states, problems, sample, select
+from evals.validate import StateResult, agreed, fixture_states, problems, sample, select, worth_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALS = str(ROOT / ".venv" / "bin" / "evals")
@@ -75,6 +75,17 @@ def test_ci_validates_the_sample_in_make_test_and_every_other_fixture_after_it()
     assert nothing_left.returncode == 2 and "--except-sample leaves no fixture to validate" in nothing_left.stderr
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci and "make validate VALIDATE_ARGS=--except-sample" in ci
+
+
+def test_a_codebase_is_mapped_only_when_the_run_has_enough_of_its_fixtures():
+    """`make test`'s sample (one fixture per codebase) maps no visible suite: the whole suite is
+    cheaper than the map for one fixture; the whole suite maps every pytest codebase."""
+    fixtures = load_all()
+    assert worth_mapping(sample(fixtures)) == set()
+    pytest_codebases = {f.codebase for f in fixtures if f.codebase and str(f.visible_tests).startswith("python -m pytest")}
+    assert pytest_codebases and pytest_codebases <= worth_mapping(fixtures)
+    on_one = [f for f in fixtures if f.codebase == min(pytest_codebases)]
+    assert worth_mapping(on_one[:2]) == set() and worth_mapping(on_one[:3]) == {min(pytest_codebases)}
 
 
 def test_every_family_ships_alternative_and_wrong_fixes():
