@@ -330,6 +330,9 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @click.option("--except-sample", is_flag=True,
               help="Leave out the sample of fixtures `make test` validates (one per family and per codebase): "
                    "CI's step after `make test`, so that each fixture is validated once.")
+@click.option("--changed-since", metavar="REV", default=None,
+              help="Only the fixtures the changes since this git revision can affect (their folder, family, "
+                   "codebase, images or services; a change to the grading code affects every fixture).")
 @click.option("--agent", type=click.Choice(["react", "claude-code"]), default=None,
               help="Run replay/oracle and replay/noop through this agent instead of grading the states directly.")
 @click.option("--persona", default="none", show_default=True, type=PersonaName("none"),
@@ -343,8 +346,8 @@ def images_push(registry: str, families: tuple[str, ...], dry_run: bool) -> None
 @friendly
 def validate(
     names: tuple[str, ...], as_json: bool, epochs: int, concurrency: int | None, tasks_dir: Path | None,
-    visible: str, except_sample: bool, agent: str | None, persona: str, tools: str | None, log_dir: str,
-    sandbox: str,
+    visible: str, except_sample: bool, changed_since: str | None, agent: str | None, persona: str,
+    tools: str | None, log_dir: str, sandbox: str,
 ) -> None:
     """Check every fixture discriminates, test by test: each fail_to_pass test fails untouched and
     passes with the reference fix, each pass_to_pass test passes on both, the alternative fix is
@@ -355,7 +358,8 @@ def validate(
 
     ctx = click.get_current_context()
     if agent:
-        only_with(ctx, "--agent omitted (the states are graded directly)", ("concurrency", "visible", "except_sample"))
+        only_with(ctx, "--agent omitted (the states are graded directly)",
+                  ("concurrency", "visible", "except_sample", "changed_since"))
         from .task import resolve_variant
 
         resolve_variant(persona, tools, agent=agent)  # the pair is usable: checked before Docker
@@ -363,6 +367,8 @@ def validate(
         only_with(ctx, "--agent", ("persona", "tools", "sandbox"))
     if not select(list(names) or None, tasks_dir or TASKS_DIR, except_sample):  # every fixture folder loads
         raise click.UsageError("--except-sample leaves no fixture to validate", ctx)
+    if changed_since and not _report_changes(list(names) or None, tasks_dir or TASKS_DIR, except_sample, changed_since):
+        return
     require_engine()
     if agent:
         rows = run_agent_validation(list(names) or None, agent=agent, persona=persona, tools=tools, log_dir=log_dir,
@@ -371,7 +377,8 @@ def validate(
         try:
             rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
                                   concurrency=concurrency or DEFAULT_CONCURRENCY, visible=visible,
-                                  except_sample=except_sample, progress=lambda line: err.print(line, highlight=False))  # fmt: skip
+                                  except_sample=except_sample, changed_since=changed_since,
+                                  progress=lambda line: err.print(line, highlight=False))  # fmt: skip
         except ValidationInterrupted as ex:
             rest = " ".join([*_validate_options(ctx), *ex.remaining])
             raise Interrupted(f"{ex}; no report was printed; to validate the rest: evals validate {rest}") from None
@@ -395,10 +402,25 @@ def validate(
     sys.exit(0 if ok and rows else 1)
 
 
+def _report_changes(names: list[str] | None, tasks_dir: Path, except_sample: bool, rev: str) -> bool:
+    """Say which fixtures the changes since `rev` leave to validate; False when there are none."""
+    from .changes import affected, changed_paths
+    from .validate import select
+
+    chosen = select(names, tasks_dir, except_sample)
+    found = affected(chosen, changed_paths(rev, tasks_dir.parent), tasks_dir.parent)
+    why = f" ({found.everything} changed: it can affect every fixture)" if found.everything else ""
+    err.print(f"{len(found.fixtures)} of {len(chosen)} fixture(s) affected by the changes since {rev}{why}",
+              highlight=False)  # fmt: skip
+    if not found.fixtures:
+        err.print("nothing to validate", highlight=False)
+    return bool(found.fixtures)
+
+
 def _validate_options(ctx: click.Context) -> list[str]:
     """The options this `evals validate` was given (to repeat them in a resume hint)."""
     given = []
-    for name in ("tasks_dir", "epochs", "concurrency", "visible"):
+    for name in ("tasks_dir", "epochs", "concurrency", "visible", "changed_since"):
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
             given += ["--" + name.replace("_", "-"), str(ctx.params[name])]
     flags = [flag for flag, name in (("--except-sample", "except_sample"), ("--json", "as_json")) if ctx.params.get(name)]

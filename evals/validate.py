@@ -80,9 +80,17 @@ def selectors(fixtures: list[Fixture], tasks_dir: Path = TASKS_DIR) -> list[str]
     return chosen
 
 
-def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: bool = False) -> list[Fixture]:
+def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: bool = False,
+           changed_since: str | None = None) -> list[Fixture]:
     """Fixtures named by `family` or `family/fixture` arguments (all when none); with
-    `except_sample`, less those `make test` validates (`sample` of the whole suite)."""
+    `except_sample`, less those `make test` validates (`sample` of the whole suite); with
+    `changed_since` (a git revision), only those the changes since it can affect (`evals.changes`)."""
+    if changed_since:
+        from .changes import affected, changed_paths
+
+        chosen = select(names, tasks_dir, except_sample)
+        root = tasks_dir.parent
+        return affected(chosen, changed_paths(changed_since, root), root).fixtures
     if except_sample:
         chosen = select(names, tasks_dir)
         left = sample(chosen if not names else load_all(None, tasks_dir))
@@ -340,12 +348,12 @@ async def validate_fixtures(
 def run_validation(
     names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
-    visible: str = "affected", except_sample: bool = False,
+    visible: str = "affected", except_sample: bool = False, changed_since: str | None = None,
 ) -> list[dict[str, object]]:
     """`evals validate` without an agent: every state of the chosen fixtures, graded directly."""
     from .images import ensure_images
 
-    fixtures = select(names, tasks_dir, except_sample)  # checks every folder first, with a clear error
+    fixtures = select(names, tasks_dir, except_sample, changed_since)  # checks every folder first, with a clear error
     finished: list[Fixture] = []
     try:
         ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
