@@ -54,12 +54,17 @@ def changed_paths(rev: str, root: Path) -> list[str]:
                                f"{(done.stderr or done.stdout).strip()[:300]}")  # fmt: skip
         return [line for line in done.stdout.splitlines() if line]
 
-    probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                           capture_output=True, text=True, check=False)  # fmt: skip
-    if probe.returncode != 0:
-        raise ChangesError(f"--changed-since {rev}: not a commit of the git checkout at {root}")
+    check_revision(rev, root)
     return sorted({*git("diff", "--name-only", "--no-renames", "--relative", rev, "--"),
                    *git("ls-files", "--others", "--exclude-standard")})  # fmt: skip
+
+
+def check_revision(rev: str, root: Path) -> None:
+    """ChangesError unless `rev` names a commit of the git checkout at `root`."""
+    probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    if not rev or probe.returncode != 0:
+        raise ChangesError(f"{rev!r} is not a commit of the git checkout at {root}")
 
 
 def _relative(path: Path, root: Path) -> str:

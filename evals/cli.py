@@ -365,9 +365,16 @@ def validate(
         resolve_variant(persona, tools, agent=agent)  # the pair is usable: checked before Docker
     else:
         only_with(ctx, "--agent", ("persona", "tools", "sandbox"))
+    if changed_since is not None:
+        from .changes import ChangesError, check_revision
+
+        try:
+            check_revision(changed_since, (tasks_dir or TASKS_DIR).parent)
+        except ChangesError as ex:
+            raise click.BadParameter(str(ex), ctx, param_hint="'--changed-since'") from None
     if not select(list(names) or None, tasks_dir or TASKS_DIR, except_sample):  # every fixture folder loads
         raise click.UsageError("--except-sample leaves no fixture to validate", ctx)
-    if changed_since and not _report_changes(list(names) or None, tasks_dir or TASKS_DIR, except_sample, changed_since):
+    if changed_since is not None and not _report_changes(list(names) or None, tasks_dir or TASKS_DIR, except_sample, changed_since):
         return
     require_engine()
     if agent:

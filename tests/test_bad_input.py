@@ -91,6 +91,7 @@ PROGRESS = ("reading logs ...",)
 #: Free-text options (no type can know the good values): their bad values, checked by the command.
 FREE_TEXT: dict[tuple[str, str], list[str]] = {
     ("regress", "variant"): ["nosuch-variant", ""],
+    ("validate", "changed_since"): ["no-such-revision", ""],
 }
 
 # --------------------------------------------------------------------------- bad values by type

@@ -74,7 +74,7 @@ def test_changed_paths_are_edits_staged_or_not_and_new_files(checkout):
     assert changed_paths("HEAD", checkout) == ["notes.txt", f"tasks/toy/fixtures/{fixture.name}/issue.md"]
     # relative to the folder asked about, as the fixtures' paths are
     assert changed_paths("HEAD", checkout / "tasks") == [f"toy/fixtures/{fixture.name}/issue.md"]
-    with pytest.raises(ChangesError, match="not a commit"):
+    with pytest.raises(ChangesError, match="'no-such-revision' is not a commit"):
         changed_paths("no-such-revision", checkout)
 
 
@@ -87,5 +87,5 @@ def test_validate_with_nothing_changed_validates_nothing_and_says_so(checkout):
     assert "nothing to validate" in done.stderr
     bad = subprocess.run([EVALS, "validate", "--tasks-dir", str(checkout / "tasks"), "--changed-since", "nope"],
                          capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
-    assert bad.returncode != 0 and "Traceback" not in bad.stderr
-    assert "--changed-since nope: not a commit" in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "'nope' is not a commit" in bad.stderr
