@@ -26,6 +26,7 @@ from .errors import HarnessError, Interrupted
 from .providers import DEFAULT_SANDBOX, LOCAL_SANDBOXES
 
 if TYPE_CHECKING:
+    from .fixtures import Fixture
     from .personas import Persona
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -374,8 +375,11 @@ def validate(
             raise click.BadParameter(str(ex), ctx, param_hint="'--changed-since'") from None
     if not select(list(names) or None, tasks_dir or TASKS_DIR, except_sample):  # every fixture folder loads
         raise click.UsageError("--except-sample leaves no fixture to validate", ctx)
-    if changed_since is not None and not _report_changes(list(names) or None, tasks_dir or TASKS_DIR, except_sample, changed_since):
-        return
+    chosen = None
+    if changed_since is not None:
+        chosen = _report_changes(list(names) or None, tasks_dir or TASKS_DIR, except_sample, changed_since)
+        if not chosen:
+            return
     require_engine()
     if agent:
         rows = run_agent_validation(list(names) or None, agent=agent, persona=persona, tools=tools, log_dir=log_dir,
@@ -384,7 +388,7 @@ def validate(
         try:
             rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
                                   concurrency=concurrency or DEFAULT_CONCURRENCY, visible=visible,
-                                  except_sample=except_sample, changed_since=changed_since,
+                                  except_sample=except_sample, changed_since=changed_since, chosen=chosen,
                                   progress=lambda line: err.print(line, highlight=False))  # fmt: skip
         except ValidationInterrupted as ex:
             rest = " ".join([*_validate_options(ctx), *ex.remaining])
@@ -409,19 +413,17 @@ def validate(
     sys.exit(0 if ok and rows else 1)
 
 
-def _report_changes(names: list[str] | None, tasks_dir: Path, except_sample: bool, rev: str) -> bool:
-    """Say which fixtures the changes since `rev` leave to validate; False when there are none."""
-    from .changes import affected, changed_paths
-    from .validate import select
+def _report_changes(names: list[str] | None, tasks_dir: Path, except_sample: bool, rev: str) -> list[Fixture]:
+    """Say which fixtures the changes since `rev` leave to validate, and return them."""
+    from .validate import changed_selection
 
-    chosen = select(names, tasks_dir, except_sample)
-    found = affected(chosen, changed_paths(rev, tasks_dir.parent), tasks_dir.parent)
+    chosen, found = changed_selection(names, tasks_dir, except_sample, rev)
     why = f" ({found.everything} changed: it can affect every fixture)" if found.everything else ""
     err.print(f"{len(found.fixtures)} of {len(chosen)} fixture(s) affected by the changes since {rev}{why}",
               highlight=False)  # fmt: skip
     if not found.fixtures:
         err.print("nothing to validate", highlight=False)
-    return bool(found.fixtures)
+    return found.fixtures
 
 
 def _validate_options(ctx: click.Context) -> list[str]:

@@ -39,6 +39,7 @@ from .replay import SolutionError, solution_files
 
 if TYPE_CHECKING:
     from .affected_tests import CoverageMap
+    from .changes import Affected
 
 POLICIES = ("oracle", "noop")
 """The states every fixture has (named after the scripted models that play them)."""
@@ -86,11 +87,7 @@ def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: 
     `except_sample`, less those `make test` validates (`sample` of the whole suite); with
     `changed_since` (a git revision), only those the changes since it can affect (`evals.changes`)."""
     if changed_since:
-        from .changes import affected, changed_paths
-
-        chosen = select(names, tasks_dir, except_sample)
-        root = tasks_dir.parent
-        return affected(chosen, changed_paths(changed_since, root), root).fixtures
+        return changed_selection(names, tasks_dir, except_sample, changed_since)[1].fixtures
     if except_sample:
         chosen = select(names, tasks_dir)
         left = sample(chosen if not names else load_all(None, tasks_dir))
@@ -108,6 +105,17 @@ def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: 
             fixtures = picked
         chosen += [f for f in fixtures if f not in chosen]
     return chosen
+
+
+def changed_selection(names: list[str] | None, tasks_dir: Path, except_sample: bool,
+                      rev: str) -> tuple[list[Fixture], Affected]:
+    """(the fixtures the arguments select, those of them the changes since `rev` can affect):
+    one `git diff` serves both the report of what was left out and the run."""
+    from .changes import affected, changed_paths
+
+    chosen = select(names, tasks_dir, except_sample)
+    root = tasks_dir.parent
+    return chosen, affected(chosen, changed_paths(rev, root), root)
 
 
 def sample(fixtures: list[Fixture]) -> list[Fixture]:
@@ -225,9 +233,11 @@ class CoverageMaps:
 
 
 def worth_mapping(fixtures: list[Fixture], least: int = MAP_MIN_FIXTURES) -> set[str]:
-    """The codebases whose visible suite is worth mapping in a run of these fixtures: those with
-    at least `least` of them (see MAP_MIN_FIXTURES)."""
-    counts = Counter(f.codebase for f in fixtures if f.codebase and f.visible_tests)
+    """The codebases whose visible suite can be mapped (a pytest suite) and is worth mapping in a
+    run of these fixtures: those with at least `least` of them (see MAP_MIN_FIXTURES)."""
+    from .affected_tests import supports_selection
+
+    counts = Counter(f.codebase for f in fixtures if f.codebase and supports_selection(f.visible_tests))
     return {name for name, count in counts.items() if count >= least}
 
 
@@ -349,11 +359,14 @@ def run_validation(
     names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
     visible: str = "affected", except_sample: bool = False, changed_since: str | None = None,
+    chosen: list[Fixture] | None = None,
 ) -> list[dict[str, object]]:
-    """`evals validate` without an agent: every state of the chosen fixtures, graded directly."""
+    """`evals validate` without an agent: every state of the chosen fixtures, graded directly
+    (`chosen`, when the caller has already selected them)."""
     from .images import ensure_images
 
-    fixtures = select(names, tasks_dir, except_sample, changed_since)  # checks every folder first, with a clear error
+    # select checks every folder first, with a clear error
+    fixtures = chosen if chosen is not None else select(names, tasks_dir, except_sample, changed_since)
     finished: list[Fixture] = []
     try:
         ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))

@@ -14,6 +14,7 @@ import pytest
 
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
+from evals.affected_tests import supports_selection
 from evals.validate import StateResult, agreed, fixture_states, problems, sample, select, worth_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,10 +83,12 @@ def test_a_codebase_is_mapped_only_when_the_run_has_enough_of_its_fixtures():
     cheaper than the map for one fixture; the whole suite maps every pytest codebase."""
     fixtures = load_all()
     assert worth_mapping(sample(fixtures)) == set()
-    pytest_codebases = {f.codebase for f in fixtures if f.codebase and str(f.visible_tests).startswith("python -m pytest")}
+    pytest_codebases = {f.codebase for f in fixtures if f.codebase and supports_selection(f.visible_tests)}
     assert pytest_codebases and pytest_codebases <= worth_mapping(fixtures)
     on_one = [f for f in fixtures if f.codebase == min(pytest_codebases)]
     assert worth_mapping(on_one[:2]) == set() and worth_mapping(on_one[:3]) == {min(pytest_codebases)}
+    others = [f for f in fixtures if f.codebase and f.visible_tests and not supports_selection(f.visible_tests)]
+    assert others and not worth_mapping(others) & {f.codebase for f in others}  # no map for a Go or npm suite
 
 
 def test_every_family_ships_alternative_and_wrong_fixes():
