@@ -355,7 +355,8 @@ def validate(
     resolved and no wrong fix is."""
     from .docker_engine import require_engine
     from .paths import TASKS_DIR
-    from .validate import DEFAULT_CONCURRENCY, ValidationInterrupted, run_agent_validation, run_validation, select
+    from .validate import (DEFAULT_CONCURRENCY, ValidationInterrupted, run_agent_validation, run_validation, select,
+                           time_summary)
 
     ctx = click.get_current_context()
     if agent:
@@ -398,7 +399,7 @@ def validate(
         print(json.dumps(rows, indent=2))
     else:
         states = list(dict.fromkeys(k for r in rows for k in r
-                                    if k not in ("family", "fixture", "problems", "discriminates", "seconds")))
+                                    if k not in ("family", "fixture", "codebase", "problems", "discriminates", "seconds")))
         table = Table(title="fixture validation" + (f" (through the {agent} agent)" if agent else ""))
         for column in ("family", "fixture", *states, "discriminates"):
             table.add_column(column)
@@ -410,6 +411,9 @@ def validate(
         for problem in r["problems"]:
             print(f"problem: {r['family']}/{r['fixture']}: {problem}", file=sys.stderr, flush=True)
     err.print(f"{sum(bool(r['discriminates']) for r in rows)}/{len(rows)} fixtures discriminate")
+    if not agent:
+        for line in time_summary(rows):
+            err.print(line, highlight=False)
     sys.exit(0 if ok and rows else 1)
 
 

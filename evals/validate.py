@@ -341,6 +341,7 @@ async def validate_fixtures(
         return {
             "fixture": fixture.id,
             "family": fixture.family,
+            "codebase": fixture.codebase,
             **{state: result.verdict for state, result in results.items()},
             "problems": found,
             "discriminates": not found,
@@ -353,6 +354,30 @@ async def validate_fixtures(
     for note in maps.notes if maps and progress else []:
         progress(note)  # type: ignore[misc]
     return rows
+
+
+def time_summary(rows: list[dict[str, object]]) -> list[str]:
+    """Where a validation's grading time went, from its rows' `seconds`: by kind of state and by
+    codebase (own repositories apart). Seconds are each grading's wall time, environments
+    included, summed over gradings that overlap: they compare costs, they do not add up to the
+    run's wall time."""
+    by_state: Counter[str] = Counter()
+    by_codebase: Counter[str] = Counter()
+    fixtures: Counter[str] = Counter()
+    for row in rows:
+        group = str(row.get("codebase") or "own repositories")
+        fixtures[group] += 1
+        for state, seconds in dict(row.get("seconds") or {}).items():  # type: ignore[call-overload]
+            by_state["wrong" if state.startswith("wrong") else state] += seconds
+            by_codebase[group] += seconds
+    if not by_state:
+        return []
+    total = sum(by_state.values())
+    states = ", ".join(f"{state} {seconds:.0f}" for state, seconds in by_state.most_common())
+    groups = ", ".join(f"{group} {seconds:.0f} ({fixtures[group]} fixture(s), {seconds / fixtures[group]:.0f} each)"
+                       for group, seconds in by_codebase.most_common())  # fmt: skip
+    return [f"grading time, summed over overlapping gradings: {total:.0f} s; by state: {states}",
+            f"by codebase: {groups}"]
 
 
 def run_validation(

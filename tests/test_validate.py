@@ -15,7 +15,8 @@ import pytest
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
 from evals.affected_tests import supports_selection
-from evals.validate import StateResult, agreed, fixture_states, problems, sample, select, worth_mapping
+from evals.validate import (StateResult, agreed, fixture_states, problems, sample, select, time_summary,
+                            worth_mapping)
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALS = str(ROOT / ".venv" / "bin" / "evals")
@@ -195,3 +196,17 @@ def test_ctrl_c_during_validate_leaves_no_grading_container(signum):
     assert run.returncode == 130, stderr[-2000:]
     assert "interrupted:" in stderr and "to validate the rest: evals validate --epochs 2" in stderr, stderr[-2000:]
     assert not grading_containers(), "the interrupted validation left grading containers behind"
+
+
+def test_the_time_summary_says_which_states_and_codebases_took_the_grading_time():
+    rows = [
+        {"family": "f", "fixture": "a", "codebase": "shop", "seconds": {"noop": 5.0, "oracle": 6.0, "visible": 20.0,
+                                                                        "wrong": 4.0, "wrong-other": 5.0}},
+        {"family": "f", "fixture": "b", "codebase": "shop", "seconds": {"noop": 5.0, "oracle": 5.0, "visible": 10.0}},
+        {"family": "g", "fixture": "c", "codebase": None, "seconds": {"noop": 2.0, "oracle": 3.0}},
+    ]
+    by_state, by_codebase = time_summary(rows)
+    assert "65 s;" in by_state and by_state.index("visible 30") < by_state.index("oracle 14") < by_state.index("noop 12")
+    assert "wrong 9" in by_state and "wrong-other" not in by_state
+    assert by_codebase.index("shop 60 (2 fixture(s), 30 each)") < by_codebase.index("own repositories 5 (1 fixture(s), 5 each)")
+    assert time_summary([]) == [] and time_summary([{"family": "f", "fixture": "a", "seconds": {}}]) == []
