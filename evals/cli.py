@@ -389,7 +389,7 @@ def validate(
         try:
             rows = run_validation(list(names) or None, tasks_dir=tasks_dir or TASKS_DIR, epochs=epochs,
                                   concurrency=concurrency or DEFAULT_CONCURRENCY, visible=visible,
-                                  except_sample=except_sample, changed_since=changed_since, chosen=chosen,
+                                  except_sample=except_sample, chosen=chosen,
                                   progress=lambda line: err.print(line, highlight=False))  # fmt: skip
         except ValidationInterrupted as ex:
             rest = " ".join([*_validate_options(ctx), *ex.remaining])

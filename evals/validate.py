@@ -81,13 +81,10 @@ def selectors(fixtures: list[Fixture], tasks_dir: Path = TASKS_DIR) -> list[str]
     return chosen
 
 
-def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: bool = False,
-           changed_since: str | None = None) -> list[Fixture]:
+def select(names: list[str] | None, tasks_dir: Path = TASKS_DIR, except_sample: bool = False) -> list[Fixture]:
     """Fixtures named by `family` or `family/fixture` arguments (all when none); with
-    `except_sample`, less those `make test` validates (`sample` of the whole suite); with
-    `changed_since` (a git revision), only those the changes since it can affect (`evals.changes`)."""
-    if changed_since:
-        return changed_selection(names, tasks_dir, except_sample, changed_since)[1].fixtures
+    `except_sample`, less those `make test` validates (`sample` of the whole suite). Those a
+    change can affect: `changed_selection`."""
     if except_sample:
         chosen = select(names, tasks_dir)
         left = sample(chosen if not names else load_all(None, tasks_dir))
@@ -146,8 +143,13 @@ def fixture_states(fixture: Fixture) -> dict[str, str | None]:
     return states
 
 
+def state_kind(state: str) -> str:
+    """A state's kind: every `wrong-<name>` is a `wrong`."""
+    return "wrong" if state.startswith("wrong") else state
+
+
 def expected_verdict(state: str) -> str:
-    return EXPECTED["wrong" if state.startswith("wrong") else state]
+    return EXPECTED[state_kind(state)]
 
 
 @dataclass
@@ -368,7 +370,7 @@ def time_summary(rows: list[dict[str, object]]) -> list[str]:
         group = str(row.get("codebase") or "own repositories")
         fixtures[group] += 1
         for state, seconds in dict(row.get("seconds") or {}).items():  # type: ignore[call-overload]
-            by_state["wrong" if state.startswith("wrong") else state] += seconds
+            by_state[state_kind(state)] += seconds
             by_codebase[group] += seconds
     if not by_state:
         return []
@@ -383,15 +385,14 @@ def time_summary(rows: list[dict[str, object]]) -> list[str]:
 def run_validation(
     names: list[str] | None, tasks_dir: Path = TASKS_DIR, epochs: int = 1,
     concurrency: int = DEFAULT_CONCURRENCY, progress: Callable[[str], None] | None = None,
-    visible: str = "affected", except_sample: bool = False, changed_since: str | None = None,
-    chosen: list[Fixture] | None = None,
+    visible: str = "affected", except_sample: bool = False, chosen: list[Fixture] | None = None,
 ) -> list[dict[str, object]]:
     """`evals validate` without an agent: every state of the chosen fixtures, graded directly
-    (`chosen`, when the caller has already selected them)."""
+    (`chosen`, when the caller has already selected them, e.g. by `changed_selection`)."""
     from .images import ensure_images
 
     # select checks every folder first, with a clear error
-    fixtures = chosen if chosen is not None else select(names, tasks_dir, except_sample, changed_since)
+    fixtures = chosen if chosen is not None else select(names, tasks_dir, except_sample)
     finished: list[Fixture] = []
     try:
         ensure_images(fixtures, log=lambda m: print(m, file=sys.stderr, flush=True))
