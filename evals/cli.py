@@ -356,7 +356,7 @@ def validate(
     from .docker_engine import require_engine
     from .paths import TASKS_DIR
     from .validate import (DEFAULT_CONCURRENCY, ValidationInterrupted, run_agent_validation, run_validation, select,
-                           time_summary)
+                           table_cells, time_summary)
 
     ctx = click.get_current_context()
     if agent:
@@ -398,13 +398,13 @@ def validate(
     if as_json:
         print(json.dumps(rows, indent=2))
     else:
-        states = list(dict.fromkeys(k for r in rows for k in r
-                                    if k not in ("family", "fixture", "codebase", "problems", "discriminates", "seconds")))
+        cells = [table_cells(r) for r in rows]
+        states = list(dict.fromkeys(k for c in cells for k in c))
         table = Table(title="fixture validation" + (f" (through the {agent} agent)" if agent else ""))
         for column in ("family", "fixture", *states, "discriminates"):
             table.add_column(column)
-        for r in rows:
-            table.add_row(r["family"], r["fixture"], *(str(r.get(s, "")) for s in states),
+        for r, c in zip(rows, cells):
+            table.add_row(r["family"], r["fixture"], *(c.get(s, "") for s in states),
                           "yes" if r["discriminates"] else "[red]NO[/]")  # fmt: skip
         out.print(table)
     for r in rows:

@@ -358,6 +358,23 @@ async def validate_fixtures(
     return rows
 
 
+def table_cells(row: dict[str, object]) -> dict[str, str]:
+    """One row of `evals validate`'s table, narrow enough for a CI log: every wrong fix's verdict
+    in one `wrong` column (the fixtures with a second wrong fix would each add a column), and how
+    many visible tests ran instead of their names (`--json` has them)."""
+    cells: dict[str, str] = {}
+    for state, verdict in row.items():
+        if state in ("family", "fixture", "codebase", "problems", "discriminates", "seconds"):
+            continue
+        if state == "visible_tests_run":
+            cells[state] = verdict if isinstance(verdict, str) else str(len(verdict))  # type: ignore[arg-type]
+        elif state_kind(state) == "wrong":
+            cells["wrong"] = f"{cells['wrong']}, {verdict}" if "wrong" in cells else str(verdict)
+        else:
+            cells[state] = str(verdict)
+    return cells
+
+
 def time_summary(rows: list[dict[str, object]]) -> list[str]:
     """Where a validation's grading time went, from its rows' `seconds`: by kind of state and by
     codebase (own repositories apart). Seconds are each grading's wall time, environments

@@ -15,7 +15,7 @@ import pytest
 from evals.fixtures import family_names, load_all, load_family
 from evals.grading import GradeReport, Verdict
 from evals.affected_tests import supports_selection
-from evals.validate import (StateResult, agreed, fixture_states, problems, sample, select, time_summary,
+from evals.validate import (StateResult, agreed, fixture_states, problems, sample, select, table_cells, time_summary,
                             worth_mapping)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,3 +210,16 @@ def test_the_time_summary_says_which_states_and_codebases_took_the_grading_time(
     assert "wrong 9" in by_state and "wrong-other" not in by_state
     assert by_codebase.index("shop 60 (2 fixture(s), 30 each)") < by_codebase.index("own repositories 5 (1 fixture(s), 5 each)")
     assert time_summary([]) == [] and time_summary([{"family": "f", "fixture": "a", "seconds": {}}]) == []
+
+
+def test_the_table_gives_wrong_fixes_one_column_and_visible_tests_a_count():
+    """A CI log is 160 columns wide: a column per `wrong-<name>` fix and the names of the visible
+    tests that ran made the table unreadable there."""
+    row = {"family": "f", "fixture": "a", "codebase": "shop", "noop": "unresolved", "oracle": "resolved",
+           "wrong": "unresolved", "wrong-other": "resolved", "visible": "resolved",
+           "visible_tests_run": ["tests/test_a.py::test_one", "tests/test_b.py::test_two"],
+           "problems": [], "discriminates": False, "seconds": {"noop": 1.0}}
+    assert table_cells(row) == {"noop": "unresolved", "oracle": "resolved", "wrong": "unresolved, resolved",
+                                "visible": "resolved", "visible_tests_run": "2"}
+    assert table_cells({"family": "f", "fixture": "b", "noop": "unresolved", "visible_tests_run": "all"}) == {
+        "noop": "unresolved", "visible_tests_run": "all"}
