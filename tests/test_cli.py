@@ -108,6 +108,7 @@ def test_unknown_scripted_model_is_explained():
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.docker
 def test_doctor_reports_everything_present():
     result = cli("evals", "doctor")
     assert result.returncode == 0, result.stdout

@@ -31,6 +31,7 @@ def image(tmp_path_factory) -> str:
     return build_image(context, "evals-test/cpu-split")
 
 
+@pytest.mark.docker
 def test_work_in_a_container_counts_for_the_containers(image):
     if container_seconds() is None:
         pytest.fail("no Docker cgroup counter on this machine (cgroupfs driver expected, see ENVIRONMENT.md)")

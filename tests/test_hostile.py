@@ -31,6 +31,8 @@ from evals.fixtures import FixtureError, load_fixture
 from evals.images import ImageBuildError
 from evals.task import family_task
 
+pytestmark = pytest.mark.docker
+
 DATA = Path(__file__).parent / "data" / "families"
 TOY, HOSTILE = DATA / "toy", DATA / "hostile"
 ROOT = Path(__file__).resolve().parent.parent

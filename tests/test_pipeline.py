@@ -61,6 +61,7 @@ def tool_outputs(sample) -> str:
     {"persona": "none"},                            # minimal tools
     {"persona": "backend", "tools": "minimal"},
 ])  # fmt: skip
+@pytest.mark.docker
 def test_oracle_resolves_with_every_tool_set(tmp_path, variant):
     (log,) = run(family_task(TOY, **variant), "replay/oracle", tmp_path)
     # what `inspect view` lists beside the task: which variant this log is
@@ -79,6 +80,7 @@ def test_oracle_resolves_with_every_tool_set(tmp_path, variant):
     assert called <= set(log.eval.metadata["tools"]) and called
 
 
+@pytest.mark.docker
 def test_noop_and_wrong_fix_are_unresolved_alternative_resolved(tmp_path):
     logs = run(family_task(TOY, persona="backend"), ["replay/noop", "replay/wrong", "replay/alternative"], tmp_path)
     by_model = {log.eval.model: only_score(log)[1] for log in logs}
@@ -93,6 +95,7 @@ def test_noop_and_wrong_fix_are_unresolved_alternative_resolved(tmp_path):
         "replay/alternative": 1.0, "replay/noop": 0.0, "replay/wrong": 0.0}
 
 
+@pytest.mark.docker
 def test_log_records_persona_hash_tools_limits_and_metrics(tmp_path):
     task = family_task(TOY, persona="backend-developer", tools="backend", message_limit=40, time_limit=720)
     (log,) = run(task, "replay/oracle", tmp_path)
@@ -112,6 +115,7 @@ def test_log_records_persona_hash_tools_limits_and_metrics(tmp_path):
     assert metrics["pass_rate"] == {"mean": 1.0} and metrics["infra_error"] == {"mean": 0.0}
 
 
+@pytest.mark.docker
 def test_hidden_tests_are_unreachable_while_the_agent_works(tmp_path):
     probe = bash(
         f"M={MARKER_HEAD}; M=$M-{MARKER_TAIL}; "
@@ -153,6 +157,7 @@ CHEATS = [
 ]
 
 
+@pytest.mark.docker
 def test_planted_tests_configs_and_hooks_do_not_count(tmp_path):
     (log,) = run(family_task(TOY, persona="backend"), script(*CHEATS), tmp_path)
     _, score = only_score(log)
@@ -195,6 +200,7 @@ if %s_breaches():
 """
 
 
+@pytest.mark.docker
 def test_code_under_test_runs_apart_from_the_test_process(tmp_path):
     """The hidden tests start the code as its own process, as an unprivileged user: it cannot
     be inside pytest, see its variables (the database superuser's password), read the hidden
@@ -214,6 +220,7 @@ def test_code_under_test_runs_apart_from_the_test_process(tmp_path):
     assert isolation.value["resolved"] == 1, isolation.explanation
 
 
+@pytest.mark.docker
 def test_a_real_fix_still_counts_next_to_cheats(tmp_path):
     fix = bash("sed -i 's/range(len(items) - 1)/range(len(items))/' /repo/app/stats.py")
     (log,) = run(family_task(TOY, persona="backend"), script(*CHEATS, fix), tmp_path)
@@ -221,6 +228,7 @@ def test_a_real_fix_still_counts_next_to_cheats(tmp_path):
     assert score.value["resolved"] == 1 and score.metadata["changed_files"] == ["app/stats.py"]
 
 
+@pytest.mark.docker
 def test_hidden_test_timeout_is_an_infrastructure_failure(tmp_path):
     (log,) = run(family_task(DATA / "toy_infra", persona="backend"), "replay/noop", tmp_path)
     _, score = only_score(log)
@@ -230,6 +238,7 @@ def test_hidden_test_timeout_is_an_infrastructure_failure(tmp_path):
     assert "the untouched repository gives no verdict either" in score.explanation
 
 
+@pytest.mark.docker
 def test_agent_code_that_hangs_the_tests_is_unresolved_not_infra(tmp_path):
     """A hang caused by the agent's code (here: on import, ignoring signals) must not become an
     infrastructure failure, which reports leave out of the resolve rate: the hidden test waiting
@@ -263,6 +272,7 @@ def _kill_when_started(image: str, after: float) -> threading.Thread:
     return thread
 
 
+@pytest.mark.docker
 def test_container_dying_mid_run_is_an_infrastructure_failure(tmp_path):
     """Killed from outside (the engine, the host) while the agent works: not the agent's doing."""
     image = fixture_image_tag(load_family(TOY)[0])
@@ -275,6 +285,7 @@ def test_container_dying_mid_run_is_an_infrastructure_failure(tmp_path):
     assert score.metadata["verdict"] == "infra_error"
 
 
+@pytest.mark.docker
 def test_the_agent_cannot_stop_its_own_container(tmp_path):
     """Signals to the container's main process from inside are dropped, and killing every other
     process leaves the container running: an agent cannot turn its sample into an

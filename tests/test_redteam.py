@@ -35,6 +35,8 @@ from evals.fixtures import Fixture, family_names, load_family
 from evals.paths import TASKS_DIR
 from evals.task import family_task
 
+pytestmark = pytest.mark.docker
+
 TOY = Path(__file__).parent / "data" / "families" / "toy"
 #: each family's fixture for the red team: the cheapest to grade (seconds for its four states in
 #: `evals validate --json`, 2026-12-04: 28, 21, 69, 61, 67, 55, 112, 27, 33), except db_optimize's,

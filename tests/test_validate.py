@@ -46,6 +46,7 @@ def assert_discriminates(rows: list[dict], names: list[str]) -> None:
         assert all(row[s] == "unresolved" for s in states if s.startswith("wrong")), row
 
 
+@pytest.mark.docker
 def test_the_sample_discriminates_test_by_test():
     """A fixture of every family and of every codebase: every fail_to_pass test fails untouched
     and passes with the reference, every pass_to_pass test passes on both, every alternative fix
@@ -143,6 +144,7 @@ def test_validation_epochs_must_agree():
     assert agreed(["infra_error", "resolved"]) == "flaky (1/2 resolved)"
 
 
+@pytest.mark.docker
 def test_validate_fails_when_a_fixture_does_not_discriminate(tmp_path):
     family = tmp_path / "tasks" / "toy"
     shutil.copytree(TOY, family)
@@ -156,6 +158,7 @@ def test_validate_fails_when_a_fixture_does_not_discriminate(tmp_path):
     assert "oracle: fail_to_pass test test_hidden_stats.py::test_total_counts_every_item failed, must pass" in result.stderr
 
 
+@pytest.mark.docker
 def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
     result = cli("validate", "--json", "--tasks-dir", str(TOY.parent), "toy/calc_total")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -170,6 +173,7 @@ def test_one_fixture_can_be_validated_alone_and_through_the_agent(tmp_path):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.docker
 def test_ctrl_c_during_validate_leaves_no_grading_container(signum):
     """A real SIGINT (Ctrl-C) or SIGTERM (CI's timeout, `kill`) while grading environments are
     being made and used: the gradings are cancelled, each removes what it made (also one still
