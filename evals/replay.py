@@ -58,46 +58,34 @@ def register_fixtures(fixtures: list[Fixture]) -> None:
 
 
 def solution_files(fixture: Fixture, patch_name: str) -> dict[str, bytes | None]:
-    """Apply a solution patch to a scratch copy of the repo: {path: new bytes or None if deleted}."""
+    """Apply a solution patch to a scratch copy of the repo: {path: new bytes or None if deleted}.
+
+    The answer is the difference between the copy's files before and after `git apply`, not
+    the patch's own listing: `git apply --numstat` names only the new path of a pure rename, so
+    a renamed migration used to leave its old file behind in the graded repository."""
     patch = fixture.solution_patch(patch_name)
     if not patch.is_file():
         raise SolutionError(f"{fixture.path}: no solution/{patch_name}.patch")
     with tempfile.TemporaryDirectory(prefix="evals-solution-") as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(fixture.repo_dir, work)
-        result = subprocess.run(
-            ["git", "apply", "--numstat", "--summary", str(patch)],
-            cwd=work, capture_output=True, text=True,
-        )  # fmt: skip
+        before = _files(work)
         apply = subprocess.run(
             ["git", "apply", "--whitespace=nowarn", str(patch)],
             cwd=work, capture_output=True, text=True,
         )  # fmt: skip
-        if result.returncode != 0 or apply.returncode != 0:
-            problem = (apply.stderr or result.stderr).strip()
-            raise SolutionError(f"{patch}: does not apply to repo/: {problem}")
-        changed: dict[str, bytes | None] = {}
-        for line in result.stdout.splitlines():
-            parts = line.split("\t")
-            if len(parts) == 3:
-                path = parts[2]
-                if " => " in path:  # a rename: old path deleted, new path written
-                    old, new = _split_rename(path)
-                    changed[old] = None
-                    path = new
-                target = work / path
-                changed[path] = target.read_bytes() if target.exists() else None
-        return changed
+        if apply.returncode != 0:
+            raise SolutionError(f"{patch}: does not apply to repo/: {apply.stderr.strip()}")
+        after = _files(work)
+    changed: dict[str, bytes | None] = {path: data for path, data in after.items() if before.get(path) != data}
+    changed.update({path: None for path in before if path not in after})
+    return changed
 
 
-def _split_rename(path: str) -> tuple[str, str]:
-    if "{" in path:
-        prefix, rest = path.split("{", 1)
-        inner, suffix = rest.split("}", 1)
-        old, new = inner.split(" => ")
-        return (prefix + old + suffix).replace("//", "/"), (prefix + new + suffix).replace("//", "/")
-    old, new = path.split(" => ")
-    return old, new
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (a git folder aside) by its POSIX path relative to `root`."""
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*")
+            if path.is_file() and path.relative_to(root).parts[0] != ".git"}  # fmt: skip
 
 
 @dataclass(frozen=True)

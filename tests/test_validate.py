@@ -227,3 +227,34 @@ def test_the_table_gives_wrong_fixes_one_column_and_visible_tests_a_count():
                                 "visible": "resolved", "visible_tests_run": "2"}
     assert table_cells({"family": "f", "fixture": "b", "noop": "unresolved", "visible_tests_run": "all"}) == {
         "noop": "unresolved", "visible_tests_run": "all"}
+
+
+def test_a_solution_that_renames_a_file_removes_the_old_one(tmp_path):
+    """`git apply --numstat` names only the new path of a pure rename: a fix that renamed a
+    migration left the old file beside the new one in the graded repository (two migrations
+    with one version), so a correct alternative fix graded as broken."""
+    from types import SimpleNamespace
+
+    from evals.replay import solution_files
+
+    made = tmp_path / "made"
+    (made / "migrations").mkdir(parents=True)
+    (made / "migrations" / "0008_dedupe.sql").write_text("CREATE UNIQUE INDEX t ON x (a);\n")
+    (made / "keep.txt").write_text("one\n")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=made, check=True)
+    subprocess.run([*git, "add", "."], cwd=made, check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], cwd=made, check=True)
+    repo = tmp_path / "repo"
+    shutil.copytree(made, repo, ignore=shutil.ignore_patterns(".git"))
+    subprocess.run([*git, "mv", "migrations/0008_dedupe.sql", "migrations/0009_dedupe.sql"], cwd=made, check=True)
+    (made / "keep.txt").write_text("two\n")
+    diff = subprocess.run([*git, "diff", "-M", "--cached", "HEAD"], cwd=made, capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    diff += subprocess.run([*git, "diff"], cwd=made, capture_output=True, text=True, check=True).stdout
+    assert "similarity index 100%" in diff, diff
+    (tmp_path / "fix.patch").write_text(diff)
+    fixture = SimpleNamespace(path=tmp_path, repo_dir=repo, solution_patch=lambda name: tmp_path / f"{name}.patch")
+    assert solution_files(fixture, "fix") == {"migrations/0008_dedupe.sql": None,  # type: ignore[arg-type]
+                                              "migrations/0009_dedupe.sql": b"CREATE UNIQUE INDEX t ON x (a);\n",
+                                              "keep.txt": b"two\n"}  # fmt: skip
