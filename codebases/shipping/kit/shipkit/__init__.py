@@ -8,6 +8,10 @@ the user `app`, through gradekit) and talk HTTP to them.
     sk.build()                       # go build -o bin/shipping ./cmd/shipping, once per session
     sk.reset_database()              # empty schema, then `shipping migrate up`
     sk.reset_database(deployed=5, as_deployed=fn)   # as a deploy finds it: at 5, fn(), then up
+    result = sk.upgrade(deployed=8, as_deployed=fn) # the same, but the upgrade may fail: its result
+    with pg.connect() as con:
+        tenant = sk.insert_tenant(con, "legacy", admin_key=KEY)   # rows an older release made
+    sk.drop_indexes_on("parcels", "reference")      # production without the index a break removed
     seeded = sk.seed(parcels=500)    # tenants acme and globex, a key per role, generated parcels
     with sk.serve(env={"CARRIER_URL": carrier.url}) as server:   # `shipping serve`, /health answered
         api = sk.client(server, seeded.key("acme", "admin"))
@@ -26,6 +30,7 @@ Every function takes `env=` (extra variables for the code under test, e.g.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import uuid
@@ -96,6 +101,44 @@ def reset_database(env: Mapping[str, str] | None = None, *, deployed: int | None
         if as_deployed is not None:
             as_deployed()
     migrate("up", env=env)
+
+
+def upgrade(deployed: int, as_deployed: Callable[[], None] | None = None, *,
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The upgrade a migrations fixture grades: an empty schema migrated up to `deployed`
+    (production's version), `as_deployed()` (the rows production holds), then `migrate up`
+    without raising: its exit code and output are for the tests to read (a failed upgrade
+    leaves the database at `deployed`)."""
+    pg.reset_schema()
+    migrate("up", str(deployed), env=env)
+    if as_deployed is not None:
+        as_deployed()
+    return migrate("up", env=env, check=False)
+
+
+def insert_tenant(con: Any, slug: str, *, admin_key: str | None = None, key_name: str = "ops") -> int:
+    """A tenant written straight into the database, below the API (as an older release made it),
+    and `admin_key` (`shp_<prefix>_<secret>`) as its admin key when given: the tenant's id."""
+    tenant = con.execute("INSERT INTO tenants (slug, name) VALUES (%s, %s) RETURNING id",
+                         (slug, slug.title())).fetchone()[0]  # fmt: skip
+    if admin_key is not None:
+        con.execute("INSERT INTO api_keys (tenant_id, name, role, prefix, hash) VALUES (%s, %s, 'admin', %s, %s)",
+                    (tenant, key_name, admin_key.split("_")[1], hashlib.sha256(admin_key.encode()).hexdigest()))
+    return int(tenant)
+
+
+def drop_indexes_on(table: str, column: str) -> list[str]:
+    """Drop every index of `table` that covers `column` (its primary key aside) and name them:
+    production's database for an index fixture, where the index the break removed never was,
+    whatever the code under test's older migrations make."""
+    with pg.connect() as con:
+        names = [row[0] for row in con.execute(
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+            " JOIN pg_class t ON t.oid = x.indrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey)"
+            " WHERE t.relname = %s AND a.attname = %s AND NOT x.indisprimary", (table, column)).fetchall()]  # fmt: skip
+        for name in names:
+            con.execute(f'DROP INDEX IF EXISTS "{name}"')
+    return names
 
 
 @dataclass
